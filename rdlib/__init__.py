@@ -1,0 +1,43 @@
+"""rdlib: the helper library of *The Rate-Distortion Theory of Context Compression*.
+
+Small, pure functions that the book's chapters call. One module per topic:
+
+- :mod:`rdlib.gaussian` — Gaussian source under mean-squared error.
+- :mod:`rdlib.info` — entropy and mutual information.
+- :mod:`rdlib.discrete` — discrete sources, Hamming distortion, closed forms.
+- :mod:`rdlib.tables` — fixed-width tables for printed results.
+- :mod:`rdlib.plotting` — the book's figure style and shared plots.
+
+All rates are in bits unless a function says otherwise.
+"""
+
+from .discrete import expected_distortion, hamming_distortion, rate_distortion_bernoulli
+from .gaussian import distortion_rate_gaussian, rate_distortion_gaussian
+from .info import binary_entropy, entropy, mutual_information
+from .plotting import (
+    PALETTE,
+    plot_distortion_rate,
+    plot_rate_distortion,
+    show_figure,
+    use_book_style,
+)
+from .tables import format_table
+
+__all__ = [
+    "PALETTE",
+    "binary_entropy",
+    "distortion_rate_gaussian",
+    "entropy",
+    "expected_distortion",
+    "format_table",
+    "hamming_distortion",
+    "mutual_information",
+    "plot_distortion_rate",
+    "plot_rate_distortion",
+    "rate_distortion_bernoulli",
+    "rate_distortion_gaussian",
+    "show_figure",
+    "use_book_style",
+]
+
+__version__ = "0.1.0"

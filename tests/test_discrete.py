@@ -1,0 +1,125 @@
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rdlib import (
+    binary_entropy,
+    expected_distortion,
+    hamming_distortion,
+    mutual_information,
+    rate_distortion_bernoulli,
+)
+
+
+def test_hamming_distortion():
+    d = hamming_distortion(4)
+    assert d.shape == (4, 4)
+    assert np.all(np.diag(d) == 0)
+    assert d.sum() == 12
+
+
+@pytest.mark.parametrize("bad", [1, 0, -3, 2.0, True, "3"])
+def test_hamming_bad_n(bad):
+    with pytest.raises(ValueError, match="n must be an integer >= 2"):
+        hamming_distortion(bad)
+
+
+def test_bernoulli_known_values():
+    # R(0) = H(p): lossless; R at D_max and beyond = 0.
+    assert rate_distortion_bernoulli(0.5, 0.0) == 1.0
+    assert rate_distortion_bernoulli(0.3, 0.0) == pytest.approx(binary_entropy(0.3), rel=1e-15)
+    assert rate_distortion_bernoulli(0.3, 0.3) == 0.0
+    assert rate_distortion_bernoulli(0.7, 0.3) == 0.0
+    assert rate_distortion_bernoulli(0.3, 0.9) == 0.0
+    # fair coin at D = 1/4: 1 - h(1/4) = (3/4) log2 3 - 1
+    assert rate_distortion_bernoulli(0.5, 0.25) == pytest.approx(0.75 * math.log2(3) - 1, rel=1e-14)
+    # degenerate sources need no rate
+    assert rate_distortion_bernoulli(0.0, 0.0) == 0.0
+    assert rate_distortion_bernoulli(1.0, 0.0) == 0.0
+
+
+def test_bernoulli_symmetric_in_p_and_vectorised():
+    D = np.linspace(0, 0.5, 51)
+    np.testing.assert_allclose(
+        rate_distortion_bernoulli(0.2, D), rate_distortion_bernoulli(0.8, D), atol=1e-15
+    )
+    assert rate_distortion_bernoulli(0.2, D).shape == (51,)
+
+
+@pytest.mark.parametrize(
+    ("p", "D", "match"),
+    [
+        (-0.1, 0.1, "p must be a probability"),
+        (1.5, 0.1, "p must be a probability"),
+        (math.nan, 0.1, "p must be a probability"),
+        ([0.2, 0.3], 0.1, "p must be a scalar"),
+        (0.3, -0.1, r"D must be in \[0, inf\]"),
+        (0.3, math.nan, r"D must be in \[0, inf\]"),
+    ],
+)
+def test_bernoulli_bad_input(p, D, match):
+    with pytest.raises(ValueError, match=match):
+        rate_distortion_bernoulli(p, D)
+
+
+def test_bernoulli_test_channel_attains_the_closed_form():
+    # The optimal test channel is the backward BSC(D); its forward channel
+    # has I(X; Xhat) = R(D) and E d = D (Cover & Thomas, section 10.3.1).
+    p, D = 0.3, 0.1
+    r = (p - D) / (1 - 2 * D)  # P(Xhat = 1)
+    # forward channel p(xhat | x) from Bayes' rule on the backward channel
+    joint = np.array([[(1 - r) * (1 - D), r * D], [(1 - r) * D, r * (1 - D)]])
+    p_x = joint.sum(axis=1)
+    channel = joint / p_x[:, None]
+    np.testing.assert_allclose(p_x, [1 - p, p], rtol=1e-14)
+    assert expected_distortion(p_x, channel, hamming_distortion(2)) == pytest.approx(D, rel=1e-13)
+    assert mutual_information(p_x, channel) == pytest.approx(
+        rate_distortion_bernoulli(p, D), rel=1e-12
+    )
+
+
+@settings(deadline=None)
+@given(p=st.floats(0, 1), d1=st.floats(0, 0.6), d2=st.floats(0, 0.6), t=st.floats(0, 1))
+def test_bernoulli_properties(p, d1, d2, t):
+    lo, hi = sorted((d1, d2))
+    r_lo, r_hi = rate_distortion_bernoulli(p, lo), rate_distortion_bernoulli(p, hi)
+    assert r_lo >= r_hi >= 0.0  # non-increasing and non-negative
+    mid = rate_distortion_bernoulli(p, t * lo + (1 - t) * hi)
+    assert mid <= t * r_lo + (1 - t) * r_hi + 1e-12  # convex
+
+
+@settings(deadline=None)
+@given(a=st.floats(0, 1), b=st.floats(0, 1), p=st.floats(0.01, 0.99))
+def test_no_binary_test_channel_beats_the_closed_form(a, b, p):
+    # R(D) is a minimum over test channels: every channel lies on or above it.
+    channel = np.array([[1 - a, a], [b, 1 - b]])
+    p_x = np.array([1 - p, p])
+    D = expected_distortion(p_x, channel, hamming_distortion(2))
+    assert mutual_information(p_x, channel) >= rate_distortion_bernoulli(p, D) - 1e-12
+
+
+def test_expected_distortion_batched():
+    p_x = [0.5, 0.5]
+    batch = np.stack([np.eye(2), np.full((2, 2), 0.5), np.eye(2)[::-1]])
+    np.testing.assert_allclose(
+        expected_distortion(p_x, batch, hamming_distortion(2)), [0.0, 0.5, 1.0], atol=1e-15
+    )
+
+
+@pytest.mark.parametrize(
+    ("p_x", "channel", "d", "match"),
+    [
+        ([0.5, 0.5], np.eye(2), np.ones((2, 3)), r"distortion must have shape \(2, 2\)"),
+        ([0.5, 0.5], np.eye(2), [[0, -1], [1, 0]], r"distortion must be in \[0, inf\]"),
+        ([0.5, 0.5], np.eye(2), [[0, math.nan], [1, 0]], r"distortion must be in \[0, inf\]"),
+        ([0.5, 0.5], np.eye(2), [[0, math.inf], [1, 0]], "distortion must be finite"),
+        ([0.5, 0.4], np.eye(2), np.ones((2, 2)), "p_x must sum to 1"),
+        ([0.5, 0.5], np.eye(3), np.ones((3, 3)), "channel must have shape"),
+    ],
+)
+def test_expected_distortion_bad_input(p_x, channel, d, match):
+    with pytest.raises(ValueError, match=match):
+        expected_distortion(p_x, channel, d)
