@@ -16,8 +16,9 @@ def format_table(
     rule: str = "=",
     gap: int = 2,
     missing: str = "—",
+    align: str | None = None,
 ) -> str:
-    """Lay out rows as a right-aligned, fixed-width text table.
+    """Lay out rows as a fixed-width text table.
 
     Parameters
     ----------
@@ -36,6 +37,9 @@ def format_table(
         Spaces between columns, an integer >= 1.
     missing : str, optional
         What a ``None`` cell prints as; a dash by default.
+    align : str, optional
+        One character per column, ``"<"`` (left) or ``">"`` (right), for the
+        header and the cells alike. Default: every column right-aligned.
 
     Returns
     -------
@@ -47,7 +51,8 @@ def format_table(
     ------
     ValueError
         If `headers`, `formats` and a row differ in length, a template does not
-        fit its value, `rule` is longer than one character, or `gap` < 1.
+        fit its value, `rule` is longer than one character, `gap` < 1, or
+        `align` is not one ``<`` or ``>`` per column.
 
     Examples
     --------
@@ -57,6 +62,10 @@ def format_table(
      1        1.0
     12      144.0
      3          —
+    >>> print(format_table(["Name", "Score"], [["ab", 0.5]], ["{}", "{:.2f}"], align="<>"))
+    Name  Score
+    ===========
+    ab     0.50
     """
     ncol = len(headers)
     if ncol == 0:
@@ -67,6 +76,10 @@ def format_table(
         raise ValueError(f"rule must be a single character or empty; got {rule!r}")
     if isinstance(gap, bool) or not isinstance(gap, int) or gap < 1:
         raise ValueError(f"gap must be an integer >= 1; got {gap!r}")
+    if align is None:
+        align = ">" * ncol
+    if len(align) != ncol or set(align) - {"<", ">"}:
+        raise ValueError(f"align must be one '<' or '>' per column ({ncol}); got {align!r}")
 
     body = []
     for i, row in enumerate(rows):
@@ -90,9 +103,15 @@ def format_table(
     head = [h + [""] * (depth - len(h)) for h in head]
     widths = [max([len(s) for s in head[j]] + [len(r[j]) for r in body]) for j in range(ncol)]
 
-    sep = " " * gap
-    lines = [sep.join(head[j][k].rjust(widths[j]) for j in range(ncol)) for k in range(depth)]
+    def line(cells: list[str]) -> str:
+        padded = (
+            c.ljust(w) if a == "<" else c.rjust(w)
+            for c, w, a in zip(cells, widths, align, strict=True)
+        )
+        return (" " * gap).join(padded).rstrip()
+
+    lines = [line([h[k] for h in head]) for k in range(depth)]
     if rule:
         lines.append(rule * (sum(widths) + gap * (ncol - 1)))
-    lines += [sep.join(c.rjust(w) for c, w in zip(cells, widths, strict=True)) for cells in body]
-    return "\n".join(line.rstrip() for line in lines)
+    lines += [line(cells) for cells in body]
+    return "\n".join(lines)

@@ -29,6 +29,18 @@ def test_none_prints_as_missing():
     assert text.splitlines()[-1] == "1.0  n/a"
 
 
+def test_left_aligned_column():
+    text = format_table(
+        ["Method", "MSE"], [["short", 0.5], ["much longer", 0.25]], ["{}", "{:.2f}"], align="<>"
+    )
+    assert text.splitlines() == [
+        "Method        MSE",
+        "=================",
+        "short        0.50",
+        "much longer  0.25",
+    ]
+
+
 def test_empty_body_prints_header():
     assert format_table(["a", "b"], [], ["{}", "{}"]).splitlines() == ["a  b", "===="]
 
@@ -42,6 +54,8 @@ def test_empty_body_prints_header():
         ({"formats": ["{:d}", "{}"], "rows": [[1.5, 2]]}, r"formats\[0\] = '\{:d\}' cannot format"),
         ({"rule": "=="}, "rule must be a single character"),
         ({"gap": 0}, "gap must be an integer >= 1"),
+        ({"align": "<"}, r"align must be one '<' or '>' per column \(2\)"),
+        ({"align": "<^"}, "align must be one"),
     ],
 )
 def test_bad_input(kwargs, match):
