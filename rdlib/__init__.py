@@ -5,12 +5,20 @@ Small, pure functions that the book's chapters call. One module per topic:
 - :mod:`rdlib.gaussian` — Gaussian source under mean-squared error.
 - :mod:`rdlib.info` — entropy and mutual information.
 - :mod:`rdlib.discrete` — discrete sources, Hamming distortion, closed forms.
+- :mod:`rdlib.context` — bits lost when a conversation of tokens is compressed.
 - :mod:`rdlib.tables` — fixed-width tables for printed results.
 - :mod:`rdlib.plotting` — the book's figure style and shared plots.
 
 All rates are in bits unless a function says otherwise.
 """
 
+from .context import (
+    CompressionRow,
+    ContextAnalysis,
+    GapAnalysis,
+    compression_gap_analysis,
+    context_compression_analysis,
+)
 from .discrete import expected_distortion, hamming_distortion, rate_distortion_bernoulli
 from .gaussian import distortion_rate_gaussian, rate_distortion_gaussian
 from .info import binary_entropy, entropy, mutual_information
@@ -25,7 +33,12 @@ from .tables import format_table
 
 __all__ = [
     "PALETTE",
+    "CompressionRow",
+    "ContextAnalysis",
+    "GapAnalysis",
     "binary_entropy",
+    "compression_gap_analysis",
+    "context_compression_analysis",
     "distortion_rate_gaussian",
     "entropy",
     "expected_distortion",
