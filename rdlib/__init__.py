@@ -6,6 +6,7 @@ Small, pure functions that the book's chapters call. One module per topic:
 - :mod:`rdlib.info` — entropy and mutual information.
 - :mod:`rdlib.discrete` — discrete sources, Hamming distortion, closed forms.
 - :mod:`rdlib.context` — bits lost when a conversation of tokens is compressed.
+- :mod:`rdlib.evidence` — published measurements, typed in once with their sources.
 - :mod:`rdlib.tables` — fixed-width tables for printed results.
 - :mod:`rdlib.plotting` — the book's figure style and shared plots.
 
@@ -20,6 +21,12 @@ from .context import (
     context_compression_analysis,
 )
 from .discrete import expected_distortion, hamming_distortion, rate_distortion_bernoulli
+from .evidence import (
+    ARTIFACT_TRAIL_RANGE_2025,
+    FACTORY_2025,
+    CompactionResult,
+    ratio_from_removed,
+)
 from .gaussian import distortion_rate_gaussian, rate_distortion_gaussian
 from .info import binary_entropy, entropy, mutual_information
 from .plotting import (
@@ -32,7 +39,10 @@ from .plotting import (
 from .tables import format_table
 
 __all__ = [
+    "ARTIFACT_TRAIL_RANGE_2025",
+    "FACTORY_2025",
     "PALETTE",
+    "CompactionResult",
     "CompressionRow",
     "ContextAnalysis",
     "GapAnalysis",
@@ -49,6 +59,7 @@ __all__ = [
     "plot_rate_distortion",
     "rate_distortion_bernoulli",
     "rate_distortion_gaussian",
+    "ratio_from_removed",
     "show_figure",
     "use_book_style",
 ]
