@@ -10,6 +10,7 @@ vocabulary ``V``. Whatever exceeds that capacity cannot survive.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -27,13 +28,13 @@ __all__ = [
 
 
 def _positive_integer(value: int, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
         raise ValueError(f"{name} must be an integer >= 1; got {value!r}")
-    return value
+    return int(value)
 
 
 def _positive_scalar(value: float, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise ValueError(f"{name} must be a real number; got {value!r}")
     return float(check_positive_finite(value, name))
 
@@ -290,7 +291,7 @@ def compression_gap_analysis(
     """
     r = _ratio(ratio, "ratio")
     top = _positive_scalar(max_score, "max_score")
-    if isinstance(quality_score, bool) or not isinstance(quality_score, int | float):
+    if isinstance(quality_score, bool) or not isinstance(quality_score, numbers.Real):
         raise ValueError(f"quality_score must be a real number; got {quality_score!r}")
     if not 0 <= quality_score <= top:
         raise ValueError(

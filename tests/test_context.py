@@ -37,6 +37,16 @@ def test_table_layout():
     assert lines[-1].split() == ["100:1", "2,000", "200.0", "366,000", "✗", "Lose", "366000b"]
 
 
+def test_numpy_numbers_are_accepted():
+    import numpy as np
+
+    result = context_compression_analysis(
+        np.int64(200_000), np.float64(2.0), np.float32(17.0), ratios=np.array([10, 100])
+    )
+    assert result.original_tokens == 200_000 and type(result.original_tokens) is int
+    assert [r.bits_lost for r in result.rows] == [60_000.0, 366_000.0]
+
+
 def test_fraction_surviving_and_non_integer_ratio():
     result = context_compression_analysis(
         1_000, entropy_rate=2.0, token_capacity=17.0, ratios=(8.5, 17, 3)
