@@ -2,9 +2,9 @@
 
 Small, pure functions that the book's chapters call. One module per topic:
 
-- :mod:`rdlib.gaussian` — Gaussian source under mean-squared error.
+- :mod:`rdlib.gaussian` — Gaussian sources under mean-squared error, reverse water-filling.
 - :mod:`rdlib.info` — entropy and mutual information.
-- :mod:`rdlib.discrete` — discrete sources, Hamming distortion, closed forms.
+- :mod:`rdlib.discrete` — discrete sources: closed forms and the Blahut–Arimoto solver.
 - :mod:`rdlib.context` — bits lost when a conversation of tokens is compressed.
 - :mod:`rdlib.evidence` — published measurements, typed in once with their sources.
 - :mod:`rdlib.tables` — fixed-width tables for printed results.
@@ -20,14 +20,30 @@ from .context import (
     compression_gap_analysis,
     context_compression_analysis,
 )
-from .discrete import expected_distortion, hamming_distortion, rate_distortion_bernoulli
+from .discrete import (
+    ConvergenceWarning,
+    RDCurve,
+    RDPoint,
+    blahut_arimoto,
+    expected_distortion,
+    hamming_distortion,
+    rate_distortion_at,
+    rate_distortion_bernoulli,
+    rate_distortion_curve,
+    rate_distortion_uniform_hamming,
+)
 from .evidence import (
     ARTIFACT_TRAIL_RANGE_2025,
     FACTORY_2025,
     CompactionResult,
     ratio_from_removed,
 )
-from .gaussian import distortion_rate_gaussian, rate_distortion_gaussian
+from .gaussian import (
+    WaterFilling,
+    distortion_rate_gaussian,
+    rate_distortion_gaussian,
+    reverse_water_filling,
+)
 from .info import binary_entropy, entropy, mutual_information
 from .plotting import (
     PALETTE,
@@ -45,8 +61,13 @@ __all__ = [
     "CompactionResult",
     "CompressionRow",
     "ContextAnalysis",
+    "ConvergenceWarning",
     "GapAnalysis",
+    "RDCurve",
+    "RDPoint",
+    "WaterFilling",
     "binary_entropy",
+    "blahut_arimoto",
     "compression_gap_analysis",
     "context_compression_analysis",
     "distortion_rate_gaussian",
@@ -57,9 +78,13 @@ __all__ = [
     "mutual_information",
     "plot_distortion_rate",
     "plot_rate_distortion",
+    "rate_distortion_at",
     "rate_distortion_bernoulli",
+    "rate_distortion_curve",
     "rate_distortion_gaussian",
+    "rate_distortion_uniform_hamming",
     "ratio_from_removed",
+    "reverse_water_filling",
     "show_figure",
     "use_book_style",
 ]

@@ -13,12 +13,19 @@ Rates are in bits per source sample.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ._validate import check_nonnegative, check_positive_finite, scalar_or_array
 
-__all__ = ["distortion_rate_gaussian", "rate_distortion_gaussian"]
+__all__ = [
+    "WaterFilling",
+    "distortion_rate_gaussian",
+    "rate_distortion_gaussian",
+    "reverse_water_filling",
+]
 
 
 def rate_distortion_gaussian(sigma_sq: ArrayLike, D: ArrayLike) -> float | NDArray[np.float64]:
@@ -98,3 +105,87 @@ def distortion_rate_gaussian(sigma_sq: ArrayLike, R: ArrayLike) -> float | NDArr
     s = check_positive_finite(sigma_sq, "sigma_sq")
     r = check_nonnegative(R, "R")
     return scalar_or_array(s * np.exp2(-2.0 * r), sigma_sq, R)
+
+
+class WaterFilling(NamedTuple):
+    """Result of :func:`reverse_water_filling`."""
+
+    level: float
+    """The water level :math:`\\lambda`: every component's distortion is at most this."""
+    distortions: NDArray[np.float64]
+    """:math:`D_i = \\min(\\lambda, \\sigma_i^2)`, one per component; they sum to D."""
+    rate: float
+    """Total rate :math:`\\sum_i \\tfrac12 \\log_2(\\sigma_i^2 / D_i)` in bits."""
+
+
+def reverse_water_filling(variances: ArrayLike, D: float) -> WaterFilling:
+    """Rate–distortion of independent Gaussian components: reverse water-filling.
+
+    For independent :math:`X_i \\sim \\mathcal N(0, \\sigma_i^2)` and a total
+    mean-squared error budget :math:`D = \\sum_i D_i`, the optimum gives every
+    component the same distortion :math:`\\lambda` unless its variance is
+    smaller, in which case it is not described at all (Cover & Thomas 2006,
+    Theorem 10.3.3):
+
+    .. math::
+
+        D_i = \\min(\\lambda, \\sigma_i^2), \\qquad
+        R(D) = \\sum_i \\tfrac12 \\log_2 \\frac{\\sigma_i^2}{D_i}.
+
+    The level is found exactly: with the variances sorted, the sum
+    :math:`\\sum_i \\min(\\lambda, \\sigma_i^2)` is linear in :math:`\\lambda`
+    between consecutive variances, so one solves a linear equation on the
+    right interval.
+
+    Parameters
+    ----------
+    variances : array_like, shape (k,)
+        Component variances, finite and >= 0 (a zero-variance component needs
+        no rate). At least one.
+    D : float
+        Total mean-squared error allowed, in [0, inf].
+
+    Returns
+    -------
+    WaterFilling
+        ``level``, per-component ``distortions`` and the total ``rate`` in
+        bits (``inf`` at ``D = 0`` unless every variance is 0; 0 once
+        ``D >= sum(variances)``, with the level then equal to the largest
+        variance).
+
+    Raises
+    ------
+    ValueError
+        If `variances` is empty, not 1-D, or has a negative, NaN or infinite
+        entry, or if `D` is negative or NaN.
+
+    Examples
+    --------
+    >>> wf = reverse_water_filling([4.0, 1.0, 0.25], 1.5)
+    >>> wf.level, wf.distortions.tolist(), round(wf.rate, 6)
+    (0.625, [0.625, 0.625, 0.25], 1.678072)
+    """
+    var = np.asarray(check_nonnegative(variances, "variances"), dtype=float)
+    if var.ndim != 1 or var.size == 0:
+        raise ValueError(f"variances must be a non-empty 1-D array; got shape {var.shape}")
+    if not np.all(np.isfinite(var)):
+        raise ValueError("variances must be finite")
+    if np.ndim(D) != 0:
+        raise ValueError(f"D must be a scalar; got shape {np.shape(D)}")
+    total = float(check_nonnegative(D, "D"))
+    if total >= var.sum():
+        return WaterFilling(float(var.max()), var.copy(), 0.0)
+    s = np.sort(var)
+    k = s.size
+    # With lambda in [s[j-1], s[j]], sum_i min(lambda, s_i) = below[j] + (k - j) lambda,
+    # where below[j] is the sum of the j smallest variances.
+    below = np.concatenate(([0.0], np.cumsum(s)[:-1]))
+    filled = below + (k - np.arange(k)) * s  # the sum at lambda = s[j]
+    j = int(np.searchsorted(filled, total, side="left"))  # first j with filled[j] >= D
+    lower = s[j - 1] if j > 0 else 0.0
+    level = float(np.clip((total - below[j]) / (k - j), lower, s[j]))
+    distortions = np.minimum(level, var)
+    described = distortions < var
+    with np.errstate(divide="ignore"):
+        terms = 0.5 * (np.log2(var[described]) - np.log2(distortions[described]))
+    return WaterFilling(level, distortions, float(terms.sum()))

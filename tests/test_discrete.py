@@ -11,6 +11,7 @@ from rdlib import (
     hamming_distortion,
     mutual_information,
     rate_distortion_bernoulli,
+    rate_distortion_uniform_hamming,
 )
 
 
@@ -123,3 +124,41 @@ def test_expected_distortion_batched():
 def test_expected_distortion_bad_input(p_x, channel, d, match):
     with pytest.raises(ValueError, match=match):
         expected_distortion(p_x, channel, d)
+
+
+def test_uniform_hamming_known_values():
+    assert rate_distortion_uniform_hamming(4, 0.0) == 2.0
+    # 2 - h(1/4) - (1/4) log2 3, by hand: 2 - 0.811278... - 0.396240... = 0.792481...
+    assert rate_distortion_uniform_hamming(4, 0.25) == pytest.approx(0.7924812503605781, abs=1e-15)
+    assert rate_distortion_uniform_hamming(4, 0.75) == 0.0  # D_max = 1 - 1/m
+    assert rate_distortion_uniform_hamming(4, 2.0) == 0.0
+    D = np.linspace(0, 0.6, 31)
+    np.testing.assert_allclose(
+        rate_distortion_uniform_hamming(2, D), rate_distortion_bernoulli(0.5, D), atol=1e-15
+    )
+
+
+@settings(deadline=None)
+@given(m=st.integers(2, 1000), d1=st.floats(0, 1), d2=st.floats(0, 1), t=st.floats(0, 1))
+def test_uniform_hamming_properties(m, d1, d2, t):
+    lo, hi = sorted((d1, d2))
+    r_lo = rate_distortion_uniform_hamming(m, lo)
+    r_hi = rate_distortion_uniform_hamming(m, hi)
+    assert math.log2(m) + 1e-12 >= r_lo >= r_hi >= 0.0
+    mid = rate_distortion_uniform_hamming(m, t * lo + (1 - t) * hi)
+    assert mid <= t * r_lo + (1 - t) * r_hi + 1e-12
+
+
+@pytest.mark.parametrize(
+    ("m", "D", "match"),
+    [
+        (1, 0.1, "m must be an integer >= 2"),
+        (3.0, 0.1, "m must be an integer >= 2"),
+        (True, 0.1, "m must be an integer >= 2"),
+        (4, -0.1, r"D must be in \[0, inf\]"),
+        (4, math.nan, r"D must be in \[0, inf\]"),
+    ],
+)
+def test_uniform_hamming_bad_input(m, D, match):
+    with pytest.raises(ValueError, match=match):
+        rate_distortion_uniform_hamming(m, D)
