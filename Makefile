@@ -8,12 +8,16 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BOOK_HTML := _build/html/index.html
 
-.PHONY: book test lint unit nbval build-strict outputs clean help
+BENCH_VENV  := .venv-bench
+BENCH_STAMP := $(BENCH_VENV)/.installed
+
+.PHONY: book test lint unit nbval build-strict outputs bench clean help
 
 help:
 	@echo "make book   build the book into _build/html (creates .venv on first use)"
 	@echo "make test   lint, rdlib tests, nbval over every chapter, warning-free build"
 	@echo "make outputs  re-execute the chapters in place (after editing one)"
+	@echo "make bench  time rdlib's Blahut-Arimoto against dit's (own venv, .venv-bench)"
 	@echo "make clean  remove _build (keeps .venv)"
 
 # The environment is rebuilt from scratch whenever requirements.txt or
@@ -53,6 +57,17 @@ build-strict: $(STAMP)
 # Re-run every chapter (or CHAPTERS="chapters/NN-x.ipynb ...") and store its outputs.
 outputs: $(STAMP)
 	$(BIN)/python scripts/execute_chapters.py $(CHAPTERS)
+
+# The benchmark has its own environment: dit is a reference to measure against,
+# not a dependency of the book.
+$(BENCH_STAMP): benchmarks/requirements.txt pyproject.toml
+	rm -rf $(BENCH_VENV)
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r benchmarks/requirements.txt
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
+	$(BENCH_VENV)/bin/python benchmarks/ba_vs_dit.py
 
 clean:
 	rm -rf _build

@@ -390,7 +390,7 @@ def _solve(A, p, q, tol, max_iter, accelerate):
         gaps.append(gap)
         if gap <= tol or len(gaps) >= max_iter:
             return q, Z, c, gaps, newton_steps
-        if accelerate and newton_tries < 30 and gap < 1e-3 and len(gaps) >= next_newton:
+        if accelerate and newton_tries < 30 and gap < 1e-3 and len(gaps) >= max(next_newton, 20):
             # Close to the optimum: try a Newton step (costs about as much as
             # m / 4 updates); after a failure, wait 50 updates before retrying.
             newton_tries += 1
