@@ -342,41 +342,48 @@ def _objective(p: NDArray, Z: NDArray) -> float:
 
 
 def _newton(A, p, q, Z, c, gap):
-    """A Newton step for the output distribution on its support, or None.
+    """Newton steps for the output distribution on its support, or None.
 
     On the support S of the optimum, c = 1 (Kuhn–Tucker). Newton's method on
     ``-sum p ln(A q)`` restricted to S and to ``sum q = 1`` converges
-    quadratically where Blahut–Arimoto crawls. Symbols that the step would
-    make negative leave S (an active-set step). The step is kept only if it
-    lowers the objective and shrinks the certified gap.
+    quadratically where Blahut–Arimoto crawls. Symbols that a step would make
+    negative are on their way out: they are shrunk a millionfold (not zeroed,
+    so they can still come back) and the step is computed again without them.
+    At most six steps; the result is kept only if it lowers the objective and
+    shrinks the certified gap.
     """
-    support = q > 1e-12 * q.max()
-    w = np.where(p > 0, p / (Z * Z), 0.0)
-    for _ in range(4):
+    trial = q.copy()
+    support = trial > 1e-12 * trial.max()
+    Zt, ct = Z, c
+    for _ in range(6):
+        w = np.where(p > 0, p / (Zt * Zt), 0.0)
         cols = A[:, support]
         k = cols.shape[1]
+        hessian = cols.T @ (w[:, None] * cols)
         kkt = np.zeros((k + 1, k + 1))
-        kkt[:k, :k] = cols.T @ (w[:, None] * cols)  # the Hessian on S
+        # A little damping (Levenberg–Marquardt) keeps the step finite when
+        # two reconstruction symbols are nearly interchangeable.
+        kkt[:k, :k] = hessian + 1e-9 * np.trace(hessian) / k * np.eye(k)
         kkt[:k, k] = kkt[k, :k] = 1.0
         try:
-            step = np.linalg.solve(kkt, np.append(c[support], 0.0))[:k]
+            step = np.linalg.solve(kkt, np.append(ct[support], 0.0))[:k]
         except np.linalg.LinAlgError:
             return None
-        new = q[support] + step
+        new = trial[support] + step
         if np.all(new > 0):
-            break
-        support[np.flatnonzero(support)[new <= 0]] = False
-    else:
-        return None
-    trial = q.copy()
-    trial[support] = new
-    trial /= trial.sum()
-    Zt = A @ trial
-    if not (np.all(Zt[p > 0] > 0) and _objective(p, Zt) < _objective(p, Z)):
-        return None
-    if _update(A, p, trial, Zt)[2] >= gap:
-        return None
-    return trial, Zt
+            trial[support] = new
+        else:
+            leaving = np.flatnonzero(support)[new <= 0]
+            trial[leaving] *= 1e-6
+            support[leaving] = False
+        trial /= trial.sum()
+        Zt = A @ trial
+        if not np.all(Zt[p > 0] > 0):
+            return None
+        _, ct, gap_t = _update(A, p, trial, Zt)
+        if gap_t < gap and _objective(p, Zt) < _objective(p, Z):
+            return trial, Zt
+    return None
 
 
 def _solve(A, p, q, tol, max_iter, accelerate):
