@@ -31,6 +31,7 @@ from .discrete import (
     rate_distortion_bernoulli,
     rate_distortion_curve,
     rate_distortion_uniform_hamming,
+    shannon_lower_bound_hamming,
 )
 from .evidence import (
     ARTIFACT_TRAIL_RANGE_2025,
@@ -85,6 +86,7 @@ __all__ = [
     "rate_distortion_uniform_hamming",
     "ratio_from_removed",
     "reverse_water_filling",
+    "shannon_lower_bound_hamming",
     "show_figure",
     "use_book_style",
 ]

@@ -16,7 +16,7 @@ from ._validate import (
     check_unit_interval,
     scalar_or_array,
 )
-from .info import binary_entropy
+from .info import binary_entropy, entropy
 
 __all__ = [
     "ConvergenceWarning",
@@ -29,6 +29,7 @@ __all__ = [
     "rate_distortion_bernoulli",
     "rate_distortion_curve",
     "rate_distortion_uniform_hamming",
+    "shannon_lower_bound_hamming",
 ]
 
 
@@ -198,6 +199,54 @@ def rate_distortion_uniform_hamming(m: int, D: ArrayLike) -> float | NDArray[np.
     return scalar_or_array(np.where(inside, np.maximum(rate, 0.0), 0.0), D)
 
 
+def shannon_lower_bound_hamming(p_x: ArrayLike, D: ArrayLike) -> float | NDArray[np.float64]:
+    """Shannon lower bound on R(D) for a source on m symbols with Hamming distortion.
+
+    .. math:: R(D) \\ge R_{\\mathrm{SLB}}(D) = H(X) - h(D) - D \\log_2(m - 1)
+              \\text{ for } 0 \\le D \\le 1 - 1/m, \\text{ else } 0,
+
+    clipped at 0. It holds for every source and is an equality exactly when
+    :math:`D \\le (m - 1) \\min_x p(x)` (Berger 1971; Cover & Thomas 2006,
+    chapter 10 problems). For a uniform source it is
+    :func:`rate_distortion_uniform_hamming`.
+
+    Parameters
+    ----------
+    p_x : array_like, shape (m,)
+        Source distribution on m >= 2 symbols: entries in [0, 1] summing to 1.
+    D : float or array_like
+        Probability of a symbol error, in [0, inf].
+
+    Returns
+    -------
+    float or ndarray
+        The bound in bits per symbol; a float when `D` is a scalar.
+
+    Raises
+    ------
+    ValueError
+        If `p_x` is not a 1-D probability vector of length >= 2, or `D` is
+        negative or NaN.
+
+    Examples
+    --------
+    >>> p = [0.4, 0.3, 0.2, 0.1]
+    >>> round(shannon_lower_bound_hamming(p, 0.0), 6)  # H(X): lossless
+    1.846439
+    >>> round(shannon_lower_bound_hamming(p, 0.2), 6)  # tight: 0.2 <= 3 * 0.1
+    0.807519
+    """
+    px = check_distribution(p_x, "p_x")
+    if px.ndim != 1 or px.size < 2:
+        raise ValueError(f"p_x must be a 1-D distribution on >= 2 symbols; got shape {px.shape}")
+    d = check_nonnegative(D, "D")
+    m = px.size
+    inside = d < 1.0 - 1.0 / m
+    dd = np.where(inside, d, 0.0)
+    bound = entropy(px) - binary_entropy(dd) - dd * np.log2(m - 1)
+    return scalar_or_array(np.where(inside, np.maximum(bound, 0.0), 0.0), D)
+
+
 # ---------------------------------------------------------------------------
 # Blahut–Arimoto: R(D) of any discrete source, with a certified error bound
 # ---------------------------------------------------------------------------
@@ -319,7 +368,7 @@ def _update(A: NDArray, p: NDArray, q: NDArray, Z: NDArray | None = None):
 
     Returns ``Z = A q`` (per-source-symbol normaliser), ``c = A^T (p / Z)``
     (so that ``q * c`` is the next output distribution) and the certified gap
-    ``log2 max c - sum q c log2 c`` (Blahut 1972, Theorem 8).
+    ``log2 max c - sum q c log2 c`` from Blahut's (1972) lower bound on R(D).
     """
     if Z is None:
         Z = A @ q

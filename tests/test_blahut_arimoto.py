@@ -21,6 +21,7 @@ from rdlib import (
     rate_distortion_curve,
     rate_distortion_gaussian,
     rate_distortion_uniform_hamming,
+    shannon_lower_bound_hamming,
 )
 
 BETAS = np.linspace(0.25, 14.0, 23)
@@ -33,7 +34,7 @@ def skewed_source(n):
 
 
 def shannon_lower_bound(p, D):
-    """H(X) - h(D) - D log2(n - 1): R(D) for Hamming distortion when D <= (n-1) min p."""
+    """H(X) - h(D) - D log2(n - 1), written out independently of rdlib."""
     n = len(p)
     return entropy(p) - binary_entropy(D) - D * math.log2(n - 1)
 
@@ -370,3 +371,38 @@ def test_no_warning_when_converged():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         blahut_arimoto(skewed_source(10), hamming_distortion(10), 4.0)
+
+
+def test_shannon_lower_bound_function_matches_the_formula_and_the_solver():
+    p = skewed_source(10)
+    D = np.linspace(0.0, 0.85, 35)
+    np.testing.assert_allclose(
+        shannon_lower_bound_hamming(p, D), np.maximum(shannon_lower_bound(p, D), 0), atol=1e-14
+    )
+    np.testing.assert_allclose(
+        shannon_lower_bound_hamming(np.full(6, 1 / 6), D),
+        rate_distortion_uniform_hamming(6, D),
+        atol=1e-14,
+    )
+    assert shannon_lower_bound_hamming(p, 0.95) == 0.0
+    # Beyond (n-1) min p the bound is strict: the solver's rate lies above it.
+    zipf = 1.0 / np.arange(1, 11)
+    zipf /= zipf.sum()
+    pt = rate_distortion_at(zipf, hamming_distortion(10), 0.5)
+    assert 0.5 > 9 * zipf.min()
+    assert pt.rate > shannon_lower_bound_hamming(zipf, 0.5) + 0.01
+
+
+@pytest.mark.parametrize(
+    ("p", "D", "match"),
+    [
+        ([1.0], 0.1, "p_x must be a 1-D distribution on >= 2 symbols"),
+        ([[0.5, 0.5]], 0.1, "p_x must be a 1-D distribution"),
+        ([0.5, 0.6], 0.1, "p_x must sum to 1"),
+        ([0.5, 0.5], -1.0, r"D must be in \[0, inf\]"),
+        ([0.5, 0.5], math.nan, r"D must be in \[0, inf\]"),
+    ],
+)
+def test_shannon_lower_bound_bad_input(p, D, match):
+    with pytest.raises(ValueError, match=match):
+        shannon_lower_bound_hamming(p, D)
