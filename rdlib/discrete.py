@@ -605,26 +605,36 @@ def blahut_arimoto(
     t = _check_tol(tol)
     n_max = _check_max_iter(max_iter)
     q = _check_q0(q0, d.shape[1])
-    A = _kernel(d, b)
-    q, Z, c, gaps, newton_steps = _solve(A, px, q, t, n_max, bool(accelerate))
-    if gaps[-1] > t:
+    return _run(px, d, b, t, n_max, bool(accelerate), [q], stacklevel=3)
+
+
+def _run(px, d, beta, tol, max_iter, accelerate, starts, stacklevel=2) -> RDPoint:
+    """Solve from whichever starting distribution has the smallest certified gap."""
+    A = _kernel(d, beta)
+    q = min(starts, key=lambda s: _update(A, px, s)[2]) if len(starts) > 1 else starts[0]
+    q, Z, c, gaps, newton_steps = _solve(A, px, q, tol, max_iter, accelerate)
+    if gaps[-1] > tol:
         warnings.warn(
-            f"Blahut–Arimoto stopped after max_iter={n_max} updates with certified gap "
-            f"{gaps[-1]:.3g} bits > tol={t:g}",
+            f"Blahut–Arimoto stopped after max_iter={max_iter} updates with certified gap "
+            f"{gaps[-1]:.3g} bits > tol={tol:g}",
             ConvergenceWarning,
-            stacklevel=2,
+            stacklevel=stacklevel,
         )
-    return _point(px, d, A, b, q, Z, c, gaps, newton_steps)
+    return _point(px, d, A, beta, q, Z, c, gaps, newton_steps)
 
 
-def _warm(q: NDArray) -> NDArray:
-    """A warm start from a previous output distribution.
+def _starts(previous: RDPoint | None, m: int) -> list[NDArray]:
+    """Candidate starts for the next slope: uniform, and a warm start from `previous`.
 
-    One per cent of uniform is mixed in: a symbol that was unused at the last
-    slope but is needed at this one then regrows in a few steps rather than
-    from a probability near zero.
+    The warm start mixes in one per cent of uniform, so that a symbol unused
+    at the last slope but needed at this one regrows in a few steps. Neither
+    start is best for every source, so the solver takes the one with the
+    smaller certified gap.
     """
-    return 0.99 * q + 0.01 / q.size
+    uniform = np.full(m, 1.0 / m)
+    if previous is None:
+        return [uniform]
+    return [0.99 * previous.q_xhat + 0.01 / m, uniform]
 
 
 def rate_distortion_curve(
@@ -679,11 +689,11 @@ def rate_distortion_curve(
         _check_beta(value)
     t = _check_tol(tol)
     out = np.empty((4, b.size))
-    q0 = None
+    pt = None
     for i, beta in enumerate(b):
-        pt = blahut_arimoto(px, d, float(beta), tol=t, accelerate=accelerate, q0=q0)
+        starts = _starts(pt, d.shape[1])
+        pt = _run(px, d, float(beta), t, 100_000, bool(accelerate), starts, stacklevel=3)
         out[:, i] = pt.rate, pt.distortion, pt.beta, pt.gap
-        q0 = _warm(pt.q_xhat)
     return RDCurve(rates=out[0], distortions=out[1], betas=out[2], gaps=out[3])
 
 
@@ -786,17 +796,17 @@ def rate_distortion_at(
         history.setflags(write=False)
         return RDPoint(0.0, d_max, 0.0, 0.0, 0, q_xhat, channel, history)
 
-    def solve(beta: float, start: NDArray | None) -> RDPoint:
-        return blahut_arimoto(px, d, beta, q0=None if start is None else _warm(start))
+    def solve(beta: float, previous: RDPoint | None) -> RDPoint:
+        return _run(px, d, beta, 1e-9, 100_000, True, _starts(previous, d.shape[1]), 4)
 
     lo: RDPoint | None = None  # distortion above the target
     hi = solve(1.0, None)
     while hi.distortion > target + t:
         lo = hi
-        hi = solve(2.0 * hi.beta, hi.q_xhat)
+        hi = solve(2.0 * hi.beta, hi)
     if lo is None:  # beta = 1 overshoots: halve until the distortion is above the target
         while hi.distortion < target - t:
-            lo_candidate = solve(hi.beta / 2.0, hi.q_xhat)
+            lo_candidate = solve(hi.beta / 2.0, hi)
             if lo_candidate.distortion > target + t:
                 lo = lo_candidate
                 break
@@ -812,7 +822,7 @@ def rate_distortion_at(
             return _mix(px, d, lo, hi, target)
         beta = (lo.beta * f_hi - hi.beta * f_lo) / (f_hi - f_lo)
         beta = min(max(beta, lo.beta), hi.beta)
-        mid = solve(beta, hi.q_xhat if side <= 0 else lo.q_xhat)
+        mid = solve(beta, hi if side <= 0 else lo)
         f_mid = mid.distortion - target
         if abs(f_mid) <= t:
             return mid
