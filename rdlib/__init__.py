@@ -7,6 +7,7 @@ Small, pure functions that the book's chapters call. One module per topic:
 - :mod:`rdlib.discrete` — discrete sources: closed forms and the Blahut–Arimoto solver.
 - :mod:`rdlib.context` — bits lost when a conversation of tokens is compressed.
 - :mod:`rdlib.evidence` — published measurements, typed in once with their sources.
+- :mod:`rdlib.pruning` — exact limits of prompt pruning on a toy source.
 - :mod:`rdlib.tables` — fixed-width tables for printed results.
 - :mod:`rdlib.plotting` — the book's figure style and shared plots.
 
@@ -53,17 +54,28 @@ from .plotting import (
     show_figure,
     use_book_style,
 )
+from .pruning import (
+    QUERIES,
+    PruningCurve,
+    fixed_subset_losses,
+    keep_what_is_asked,
+    optimal_distortion_rate,
+    pruning_curve,
+    pruning_losses,
+)
 from .tables import format_table
 
 __all__ = [
     "ARTIFACT_TRAIL_RANGE_2025",
     "FACTORY_2025",
     "PALETTE",
+    "QUERIES",
     "CompactionResult",
     "CompressionRow",
     "ContextAnalysis",
     "ConvergenceWarning",
     "GapAnalysis",
+    "PruningCurve",
     "RDCurve",
     "RDPoint",
     "WaterFilling",
@@ -74,11 +86,16 @@ __all__ = [
     "distortion_rate_gaussian",
     "entropy",
     "expected_distortion",
+    "fixed_subset_losses",
     "format_table",
     "hamming_distortion",
+    "keep_what_is_asked",
     "mutual_information",
+    "optimal_distortion_rate",
     "plot_distortion_rate",
     "plot_rate_distortion",
+    "pruning_curve",
+    "pruning_losses",
     "rate_distortion_at",
     "rate_distortion_bernoulli",
     "rate_distortion_curve",
