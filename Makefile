@@ -17,7 +17,7 @@ help:
 	@echo "make book   build the book into _build/html (creates .venv on first use)"
 	@echo "make test   lint, rdlib tests, nbval over every chapter, warning-free build"
 	@echo "make outputs  re-execute the chapters in place (after editing one)"
-	@echo "make bench  time rdlib's Blahut-Arimoto against dit's (own venv, .venv-bench)"
+	@echo "make bench  benchmarks: Blahut-Arimoto against dit, pruning limits against HiGHS"
 	@echo "make clean  remove _build (keeps .venv)"
 
 # The environment is rebuilt from scratch whenever requirements.txt or
@@ -68,6 +68,7 @@ $(BENCH_STAMP): benchmarks/requirements.txt pyproject.toml
 
 bench: $(BENCH_STAMP)
 	$(BENCH_VENV)/bin/python benchmarks/ba_vs_dit.py
+	$(BENCH_VENV)/bin/python benchmarks/pruning_speed.py
 
 clean:
 	rm -rf _build

@@ -60,6 +60,7 @@ from .pruning import (
     fixed_subset_losses,
     keep_what_is_asked,
     optimal_distortion_rate,
+    optimal_rate_distortion,
     pruning_curve,
     pruning_losses,
 )
@@ -92,6 +93,7 @@ __all__ = [
     "keep_what_is_asked",
     "mutual_information",
     "optimal_distortion_rate",
+    "optimal_rate_distortion",
     "plot_distortion_rate",
     "plot_rate_distortion",
     "pruning_curve",

@@ -43,6 +43,7 @@ __all__ = [
     "fixed_subset_losses",
     "keep_what_is_asked",
     "optimal_distortion_rate",
+    "optimal_rate_distortion",
     "prompt_probabilities",
     "pruning_curve",
     "pruning_losses",
@@ -500,3 +501,44 @@ def keep_what_is_asked(length: int, budgets: ArrayLike, *, stay: float = 0.9) ->
         rates.append(r)
         dists.append(d)
     return PruningCurve(np.array(rates), np.array(dists))
+
+
+def optimal_rate_distortion(
+    length: int, distortions: ArrayLike, *, stay: float = 0.9, query_aware: bool = False
+) -> NDArray[np.float64]:
+    """Least expected rate R*(D) at which some pruning encoder has expected loss <= D.
+
+    The inverse of :func:`optimal_distortion_rate`.
+
+    Parameters
+    ----------
+    length : int
+        Prompt length L, in ``[1, MAX_LENGTH]``.
+    distortions : array_like
+        Expected 0/1 loss allowed, each in [0, 1].
+    stay : float, optional
+        Markov chain's probability of repeating a symbol, in (0, 1).
+    query_aware : bool, optional
+        If True the encoder knows which question will be asked.
+
+    Returns
+    -------
+    ndarray
+        R*(D) for each distortion, same shape as `distortions`; 0 where `D`
+        is at least the loss of keeping nothing.
+
+    Raises
+    ------
+    ValueError
+        If an argument is out of range.
+
+    Examples
+    --------
+    >>> d = optimal_distortion_rate(6, [0.25])
+    >>> bool(abs(optimal_rate_distortion(6, d)[0] - 0.25) < 1e-12)
+    True
+    """
+    d = check_unit_interval(distortions, "distortions")
+    curve = pruning_curve(length, stay=stay, query_aware=query_aware)
+    # Vertices fall strictly in D, so the curve can be read backwards.
+    return np.interp(d, curve.distortions[::-1], curve.rates[::-1])

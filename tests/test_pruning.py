@@ -12,6 +12,7 @@ from rdlib import (
     fixed_subset_losses,
     keep_what_is_asked,
     optimal_distortion_rate,
+    optimal_rate_distortion,
     pruning_curve,
     pruning_losses,
 )
@@ -174,6 +175,21 @@ def test_curve_vertices_are_consistent():
     np.testing.assert_allclose(
         optimal_distortion_rate(7, c.rates, query_aware=True), c.distortions, atol=1e-12
     )
+
+
+@pytest.mark.parametrize("aware", [False, True])
+def test_rate_distortion_inverts_distortion_rate(aware):
+    L = 8
+    R = np.linspace(0, 1, 41)
+    D = optimal_distortion_rate(L, R, query_aware=aware)
+    back = optimal_rate_distortion(L, D, query_aware=aware)
+    # R*(D*(R)) <= R, with equality wherever D* is still falling
+    assert np.all(back <= R + 1e-12)
+    falling = D > D.min() + 1e-12
+    np.testing.assert_allclose(back[falling], R[falling], atol=1e-12)
+    assert optimal_rate_distortion(L, [1.0], query_aware=aware)[0] == 0.0
+    with pytest.raises(ValueError, match=r"distortions must be a probability in \[0, 1\]"):
+        optimal_rate_distortion(L, [1.5])
 
 
 def test_keep_what_is_asked():
