@@ -7,11 +7,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BOOK_HTML := _build/html/index.html
+MATHJAX := _static_local/mathjax/.mathjax-3.2.2
 
 BENCH_VENV  := .venv-bench
 BENCH_STAMP := $(BENCH_VENV)/.installed
 
-.PHONY: book test lint unit nbval build-strict outputs bench clean help
+.PHONY: book test lint unit nbval build-strict site outputs bench clean help
 
 help:
 	@echo "make book   build the book into _build/html (creates .venv on first use)"
@@ -31,12 +32,16 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -c "import matplotlib.pyplot"
 	touch $(STAMP)
 
-book: $(STAMP)
+# MathJax is served with the site: fetched once from the npm registry, hash-checked.
+$(MATHJAX): scripts/fetch_mathjax.py
+	$(PYTHON) scripts/fetch_mathjax.py
+
+book: $(STAMP) $(MATHJAX)
 	$(BIN)/jupyter-book build .
 	@echo
 	@echo "Book built. Open file://$(CURDIR)/$(BOOK_HTML)"
 
-test: lint unit nbval build-strict
+test: lint unit nbval build-strict site
 	@echo "make test: all checks passed"
 
 lint: $(STAMP)
@@ -49,10 +54,17 @@ unit: $(STAMP)
 nbval: $(STAMP)
 	$(BIN)/pytest --nbval chapters
 
-# A full rebuild (--all) so warnings from pages left over from an earlier build
-# are reported again; notebook execution still comes from the cache.
-build-strict: $(STAMP)
+# A full rebuild (--all, into an emptied _build/html) so warnings are reported
+# again and no page left over from an earlier build survives into the site test;
+# notebook execution still comes from the cache in _build/.jupyter_cache.
+build-strict: $(STAMP) $(MATHJAX)
+	rm -rf _build/html
 	$(BIN)/jupyter-book build . --all -W -n --keep-going
+
+# Every page of the built site in headless Chromium (tests/test_site.py): no console
+# errors, no external requests, alt text on every image, all maths typeset.
+site: $(STAMP) $(MATHJAX)
+	$(BIN)/pytest -m site tests/test_site.py
 
 # Re-run every chapter (or CHAPTERS="chapters/NN-x.ipynb ...") and store its outputs.
 outputs: $(STAMP)
