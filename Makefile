@@ -12,7 +12,7 @@ MATHJAX := _static_local/mathjax/.mathjax-3.2.2
 BENCH_VENV  := .venv-bench
 BENCH_STAMP := $(BENCH_VENV)/.installed
 
-.PHONY: book test lint unit nbval build-strict site outputs bench clean help
+.PHONY: book test lint unit nbval build-strict site outputs bench baselines clean help
 
 help:
 	@echo "make book   build the book into _build/html (creates .venv on first use)"
@@ -49,7 +49,11 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 unit: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest --mpl
+
+# Reference images for tests/test_figures.py, after an intended change to a plotting helper.
+baselines: $(STAMP)
+	$(BIN)/pytest tests/test_figures.py --mpl-generate-path=tests/data/baseline
 
 nbval: $(STAMP)
 	$(BIN)/pytest --nbval chapters

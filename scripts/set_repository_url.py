@@ -7,7 +7,8 @@ Usage:
 The repository URL lives in one place, ``repository.url`` in ``_config.yml``; the
 launch buttons are built from it. Colab, however, opens a chapter on its own, so the
 first cell of every chapter (hidden on the website) carries the install command for
-``rdlib`` with the URL written into it. This script keeps the two in step, and
+``rdlib`` with the URL written into it; CITATION.cff and the BibTeX entry on the landing
+page carry it too. This script writes all of them from ``_config.yml``, and
 ``tests/test_book.py`` fails if they drift apart.
 """
 
@@ -85,11 +86,28 @@ def sync_chapters(url: str, branch: str) -> None:
         print(f"updated {path.relative_to(ROOT)}")
 
 
+def sync_citation(url: str) -> None:
+    """The repository URL in CITATION.cff and in the BibTeX on the landing page."""
+    cff = ROOT / "CITATION.cff"
+    text = cff.read_text(encoding="utf-8")
+    new = re.sub(r'^(\s*(?:repository-code|url): )"[^"]*"', rf'\g<1>"{url}"', text, flags=re.M)
+    if new != text:
+        cff.write_text(new, encoding="utf-8")
+        print("updated CITATION.cff")
+    intro = ROOT / "chapters" / "intro.md"
+    text = intro.read_text(encoding="utf-8")
+    new = re.sub(r"^(\s*url\s*=\s*)\{[^}]*\}", rf"\g<1>{{{url}}}", text, flags=re.M)
+    if new != text:
+        intro.write_text(new, encoding="utf-8")
+        print("updated chapters/intro.md")
+
+
 def main() -> None:
     if len(sys.argv) > 1:
         write_repository(sys.argv[1].rstrip("/"), sys.argv[2] if len(sys.argv) > 2 else None)
     url, branch = read_repository()
     sync_chapters(url, branch)
+    sync_citation(url)
 
 
 if __name__ == "__main__":
