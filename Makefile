@@ -12,13 +12,14 @@ MATHJAX := _static_local/mathjax/.mathjax-3.2.2
 BENCH_VENV  := .venv-bench
 BENCH_STAMP := $(BENCH_VENV)/.installed
 
-.PHONY: book test lint unit nbval build-strict site outputs bench baselines clean help
+.PHONY: book test lint unit nbval build-strict site outputs bench baselines pdf clean help
 
 help:
 	@echo "make book   build the book into _build/html (creates .venv on first use)"
 	@echo "make test   lint, rdlib tests, nbval over every chapter, warning-free build"
 	@echo "make outputs  re-execute the chapters in place (after editing one)"
 	@echo "make bench  benchmarks: Blahut-Arimoto against dit, pruning limits against HiGHS"
+	@echo "make pdf    build a PDF of the book with LaTeX (needs TeX Live, see README)"
 	@echo "make clean  remove _build (keeps .venv)"
 
 # The environment is rebuilt from scratch whenever requirements.txt or
@@ -69,6 +70,13 @@ build-strict: $(STAMP) $(MATHJAX)
 # errors, no external requests, alt text on every image, all maths typeset.
 site: $(STAMP) $(MATHJAX)
 	$(BIN)/pytest -m site tests/test_site.py
+
+# A PDF through LaTeX (xelatex). Needs TeX Live; on Debian: see README.md. Not part of make test.
+pdf: $(STAMP) $(MATHJAX)
+	rm -rf _build/latex
+	$(BIN)/jupyter-book build . --builder pdflatex
+	@echo
+	@echo "PDF built: $(CURDIR)/_build/latex/book.pdf"
 
 # Re-run every chapter (or CHAPTERS="chapters/NN-x.ipynb ...") and store its outputs.
 outputs: $(STAMP)
