@@ -6,7 +6,8 @@ driven by Playwright (which downloads no browser of its own). Each page must:
 - log no console error and raise no JavaScript exception;
 - request nothing from any host but the local server (no CDN);
 - give every image in the main content a non-empty alt text;
-- have all its mathematics typeset by MathJax, without TeX errors.
+- have all its mathematics typeset by MathJax, without TeX errors;
+- if it is a chapter, offer Binder, Colab and live-code (Thebe) launch buttons.
 
 A full-page screenshot of each page goes to ``_build/screenshots/``. Run by
 ``make test`` after the book is built (``make site``). Without Chromium the
@@ -19,6 +20,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -141,6 +143,14 @@ def test_page(server, browser, page_path):
                .map(img => img.getAttribute('src'))"""
     )
     problems += [f"image without alt text: {src}" for src in no_alt]
+
+    if re.match(r"chapters/\d\d-", page_path):
+        # A notebook chapter: launch buttons built from repository.url in _config.yml.
+        for needle in ("https://mybinder.org/v2/gh/", "https://colab.research.google.com/github/"):
+            if not page.locator(f"a[href^='{needle}']").count():
+                problems.append(f"no launch link starting {needle}")
+        if not page.locator(".thebe-launch-button, [onclick*='initThebe']").count():
+            problems.append("no live-code (Thebe) button")
 
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SHOTS / (page_path.replace("/", "__") + ".png"), full_page=True)
