@@ -282,7 +282,7 @@ class RDPoint:
         The certified gap after each update, for convergence plots.
     newton_steps : int
         Newton steps taken by the accelerated solver (0 for plain
-        Blahut–Arimoto); each costs about as much as ``m / 4`` updates.
+        Blahut–Arimoto); each costs about as much as ``m / 2`` updates.
     """
 
     rate: float
@@ -448,7 +448,7 @@ def _solve(A, p, q, tol, max_iter, accelerate):
             return q, Z, c, gaps, newton_steps
         if accelerate and newton_tries < 30 and gap < 1e-3 and len(gaps) >= max(next_newton, 20):
             # Close to the optimum: try a Newton step (costs about as much as
-            # m / 4 updates); after a failure, wait 50 updates before retrying.
+            # m / 2 updates); after a failure, wait 50 updates before retrying.
             newton_tries += 1
             polished = _newton(A, p, q, Z, c, gap)
             if polished is not None:
