@@ -115,10 +115,16 @@ def test_page(server, browser, page_path):
 
     page.route("**/*", only_local)
     url = f"{server}/{page_path}"
+    redirect = re.search(
+        r'http-equiv="refresh"[^>]*url=([^"\s>]+)', (HTML / page_path).read_text(), re.I
+    )
     page.goto(url, wait_until="load")
-    if page.locator("meta[http-equiv='refresh']").count():
-        # A redirect page (the site's index.html): follow it and check the target.
-        page.wait_for_url(lambda u: u != url)
+    if redirect:
+        # A redirect page (the site's index.html): its target must exist, and is
+        # checked here once the browser has followed the redirect.
+        target = (HTML / page_path).parent / redirect.group(1)
+        assert target.exists(), f"{page_path} redirects to a missing page {redirect.group(1)}"
+        page.wait_for_url(f"**/{target.relative_to(HTML).as_posix()}")
         page.wait_for_load_state("load")
 
     # Wait until MathJax has typeset the page (pages without maths skip this).
