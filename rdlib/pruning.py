@@ -4,9 +4,11 @@ The setting (chapter 11) is small enough to enumerate. A prompt is a binary
 string ``x`` of length ``L`` from a symmetric two-state Markov chain:
 ``P(x_1 = 0) = 1/2`` and ``P(x_{t+1} = x_t) = stay``. A compressor keeps any
 subset of positions; the compressed prompt is the kept bits in their original
-order (positions are not sent), and its rate is the fraction kept. Four
-questions, asked with equal probability, are answered by applying them to the
-compressed prompt as if it were the prompt:
+order (positions are not sent). What it spends is the *fraction of positions
+kept*, written kappa in the book: positions, not bits per symbol. (The
+functions call it ``rates`` and ``PruningCurve.rates``.) Four questions, asked
+with equal probability, are answered by applying them to the compressed prompt
+as if it were the prompt:
 
 - ``"ones"``: the number of ones;
 - ``"parity"``: the parity of the number of ones;
@@ -15,15 +17,50 @@ compressed prompt as if it were the prompt:
 - ``"transitions"``: the number of positions ``t`` with ``s_t != s_{t+1}``.
 
 The loss is 0/1: the answer is right or wrong. Encoders may randomise, so the
-least expected loss at expected rate ``R`` is a linear program; it is solved
-exactly through its Lagrangian dual, which here reduces to merging the lower
-convex hulls of each prompt's (rate, loss) points (the best subset of each
-size), steepest first. A *query-agnostic* encoder sees only the prompt; a
-*query-aware* one also sees the question.
+least expected loss at a given expected fraction kept is a linear program (one
+prompt at a time, the decoder fixed in advance). It is solved exactly through
+its Lagrangian dual, which here reduces to merging the lower convex hulls of
+each prompt's (fraction kept, loss) points, steepest first. A *query-agnostic*
+encoder sees only the prompt; a *query-aware* one also sees the question.
 
-Prompts are integers: bit ``t`` of ``x`` is position ``t`` (position 0 first);
-a set of kept positions is an integer mask in the same way.
+The chapter's three facts each have a function:
+
+1. :func:`best_loss_by_size`: for a prompt and a number ``k`` of kept
+   positions, only the best subset of that size matters; its loss is
+   ``l*(x, k)``.
+2. :func:`lower_hull`: randomising between sizes fills in the gaps, so only
+   the falling part of the lower convex hull of the points ``(k, l*(x, k))``
+   matters.
+3. :func:`dual_bound`: the budget couples the prompts only through one
+   number, the multiplier ``mu`` of the constraint on the fraction kept.
+
+Prompts are integers: bit ``t`` of ``x`` is position ``t`` (position 0 first;
+the book numbers positions 1 to L); a set of kept positions is an integer mask
+in the same way.
 """
+
+# How the enumeration uses bits, on a worked example (L = 4)
+# ------------------------------------------------------------
+# A prompt and a set of kept positions are both integers in [0, 2**L). The
+# prompt 1, 0, 1, 1 (positions 0..3) is x = 0b1101 = 13: bit t of x is
+# position t, so the binary literal reads right to left. Keeping positions
+# {0, 2, 3} is the mask S = 0b1101 = 13 as well. Looping over
+# range(2**L) therefore visits every prompt, and every subset, exactly once.
+#
+# - Size of a subset: popcount(S), the number of set bits (3 here).
+# - Packing the kept bits (``_losses``): position t, if kept, lands at index
+#   rank = popcount(S & ((1 << t) - 1)), the number of kept positions before
+#   it. For t = 3: S & 0b0111 = 0b0101, rank 2, so x's bit 3 (a 1) becomes
+#   bit 2 of the compressed prompt. Doing this for t = 0, 2, 3 gives
+#   m = 0b111: the kept symbols 1, 1, 1 in their original order.
+# - Transitions (``_answer``): x ^ (x >> 1) has bit t set when positions t
+#   and t + 1 differ; the mask (1 << (L - 1)) - 1 = 0b0111 drops the bit
+#   shifted in from beyond the end. 0b1101 ^ 0b0110 = 0b1011, masked 0b0011:
+#   two transitions (positions 0-1 and 1-2).
+# - First k positions: (1 << k) - 1; last k: ((1 << k) - 1) << (L - k). For
+#   k = 2: 0b0011 and 0b1100.
+# - Lowest set bit (``keep_what_is_asked``): x & -x, in two's complement.
+#   For x = 0b1100, -x = ...0100, so x & -x = 0b0100, position 2.
 
 from __future__ import annotations
 
@@ -40,8 +77,11 @@ __all__ = [
     "QUERIES",
     "PruningCurve",
     "answer",
+    "best_loss_by_size",
+    "dual_bound",
     "fixed_subset_losses",
     "keep_what_is_asked",
+    "lower_hull",
     "optimal_distortion_rate",
     "optimal_rate_distortion",
     "prompt_probabilities",
@@ -233,25 +273,92 @@ def pruning_losses(length: int) -> NDArray[np.bool_]:
 
 
 class PruningCurve(NamedTuple):
-    """Vertices of an optimal distortion–rate curve (piecewise linear between them)."""
+    """Vertices of an optimal distortion curve (piecewise linear between them)."""
 
     rates: NDArray[np.float64]
-    """Expected fraction of positions kept, increasing from 0."""
+    """Expected fraction of positions kept (kappa in the book), increasing from 0."""
     distortions: NDArray[np.float64]
-    """Least expected 0/1 loss at each rate, non-increasing."""
+    """Least expected 0/1 loss at each fraction kept, non-increasing."""
 
 
-def _merge_hulls(weights, losses_by_size, n) -> PruningCurve:
-    """Exact LP optimum: merge the lower convex hulls of many (size, loss) lists.
+def _check_query_aware(query_aware: bool) -> bool:
+    if not isinstance(query_aware, bool | np.bool_):
+        raise ValueError(f"query_aware must be True or False; got {query_aware!r}")
+    return bool(query_aware)
 
-    ``losses_by_size[i, k]`` is item i's least loss when keeping k of n
-    positions; ``weights[i]`` its probability. Rate k / n.
+
+def _best_by_size(n: int, query_aware: bool) -> NDArray[np.float64]:
+    """Least loss over the subsets of each size: (2**n, n + 1) or (4, 2**n, n + 1)."""
+    loss = _losses(n)
+    sizes = _popcount(np.arange(2**n, dtype=np.int64))
+    order = np.argsort(sizes, kind="stable")  # subsets grouped by size
+    bounds = np.searchsorted(sizes[order], np.arange(n + 1))  # where each size starts
+    if query_aware:
+        per = loss.astype(np.float64)[:, :, order]  # (4, x, S sorted by size)
+        return np.minimum.reduceat(per, bounds, axis=2)
+    mean = loss.mean(axis=0)[:, order]  # (x, S sorted by size)
+    return np.minimum.reduceat(mean, bounds, axis=1)
+
+
+def best_loss_by_size(length: int, *, query_aware: bool = False) -> NDArray[np.float64]:
+    """Fact 1: the least loss of any ``k`` kept positions, for every prompt and ``k``.
+
+    For a given prompt and a given number ``k`` of kept positions, an optimal
+    compressor only ever uses the best subset of that size, so each prompt
+    reduces to ``L + 1`` numbers ``l*(x, k)``, ``k = 0, ..., L``. The prompt
+    distribution does not enter.
+
+    Parameters
+    ----------
+    length : int
+        Prompt length L, in ``[1, MAX_LENGTH]``.
+    query_aware : bool, optional
+        If False (default) the loss is the mean over the four questions (the
+        compressor does not know which is asked); if True, one table per
+        question.
+
+    Returns
+    -------
+    ndarray
+        Shape ``(2**length, length + 1)``: ``out[x, k]`` is the least mean loss
+        of prompt ``x`` over the subsets of ``k`` positions; or, if
+        `query_aware`, shape ``(4, 2**length, length + 1)`` with ``out[q, x, k]``
+        the least loss of question ``QUERIES[q]``.
+
+    Raises
+    ------
+    ValueError
+        If `length` is not an integer in ``[1, MAX_LENGTH]`` or `query_aware`
+        is not a bool.
+
+    Examples
+    --------
+    >>> best = best_loss_by_size(2)
+    >>> best[0b11].tolist()  # prompt 1, 1, keeping k = 0, 1, 2 positions
+    [0.5, 0.75, 0.0]
+    >>> best_loss_by_size(2, query_aware=True)[:, 0b11, 1].tolist()  # k = 1, per question
+    [1.0, 1.0, 1.0, 0.0]
+    """
+    return _best_by_size(_check_length(length), _check_query_aware(query_aware))
+
+
+def _hull_walk(
+    losses_by_size: NDArray[np.float64],
+) -> list[tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]]:
+    """Walk the falling part of each row's lower convex hull, from size 0.
+
+    ``losses_by_size[i, k]`` is item i's least loss when keeping k positions.
+    From the current vertex, the next one is the point reached by the steepest
+    line (the farthest point on it, so collinear points merge); an item stops
+    when no point lies strictly lower. Each step returns, for the items still
+    falling, their index, the sizes at both ends and the slope (loss per
+    position, negative).
     """
     items, sizes = losses_by_size.shape
     k_axis = np.arange(sizes)
-    seg_w, seg_dr, seg_slope = [], [], []
     current = np.zeros(items, dtype=np.int64)
     active = np.ones(items, dtype=bool)
+    steps = []
     for _ in range(sizes - 1):
         if not active.any():
             break
@@ -265,10 +372,73 @@ def _merge_hulls(weights, losses_by_size, n) -> PruningCurve:
         nxt = np.where(on_best, k_axis[None, :], -1).max(axis=1)
         active &= best < 0  # no further gain: the hull is flat from here
         idx = np.flatnonzero(active)
-        seg_w.append(weights[idx])
-        seg_dr.append((nxt[idx] - current[idx]) / n)
-        seg_slope.append(best[idx] * n)  # loss per unit of rate
+        steps.append((idx, current[idx], nxt[idx], best[idx]))
         current = np.where(active, nxt, current)
+    return steps
+
+
+def lower_hull(losses: ArrayLike) -> NDArray[np.bool_]:
+    """Fact 2: the vertices of the falling part of the lower convex hull.
+
+    A compressor that keeps ``k1`` positions with probability ``1 - t`` and
+    ``k2`` with probability ``t`` reaches every point of the segment between
+    ``(k1, losses[k1])`` and ``(k2, losses[k2])``. So of a prompt's points
+    ``(k, losses[k])``, ``k = 0, ..., n``, only the lower convex hull matters,
+    and only its falling part, from ``k = 0`` to the first ``k`` with the
+    least loss: beyond it, keeping more buys nothing.
+
+    Parameters
+    ----------
+    losses : array_like, shape (..., n + 1)
+        Finite losses at sizes ``k = 0, ..., n`` along the last axis (at least
+        one size); leading axes index several prompts at once.
+
+    Returns
+    -------
+    ndarray of bool, same shape as `losses`
+        True at the sizes that are vertices of the falling part of the lower
+        convex hull (always at ``k = 0``; never at a point in the middle of a
+        straight edge).
+
+    Raises
+    ------
+    ValueError
+        If `losses` is not an array of finite real numbers with at least one
+        entry along its last axis.
+
+    Examples
+    --------
+    >>> lower_hull([0.5, 0.75, 0.0]).tolist()  # keeping 1 of 2 is never worth it
+    [True, False, True]
+    >>> lower_hull([1.0, 0.5, 0.25, 0.25]).tolist()  # flat after k = 2
+    [True, True, True, False]
+    """
+    arr = as_float_array(losses, "losses")
+    if arr.ndim == 0 or arr.shape[-1] == 0:
+        raise ValueError(
+            "losses must have at least one entry (size k = 0) along its last axis; "
+            f"got shape {arr.shape}"
+        )
+    if not np.all(np.isfinite(arr)):
+        raise ValueError("losses must be finite real numbers (no NaN or inf)")
+    rows = arr.reshape(-1, arr.shape[-1])
+    mask = np.zeros(rows.shape, dtype=bool)
+    mask[:, 0] = True
+    for idx, _, end, _ in _hull_walk(rows):
+        mask[idx, end] = True
+    return mask.reshape(arr.shape)
+
+
+def _merge_hulls(weights, losses_by_size, n) -> PruningCurve:
+    """Exact LP optimum: merge the lower convex hulls of many (size, loss) lists.
+
+    ``losses_by_size[i, k]`` is item i's least loss when keeping k of n
+    positions; ``weights[i]`` its probability. Fraction kept k / n.
+    """
+    steps = _hull_walk(losses_by_size)
+    seg_w = [weights[idx] for idx, _, _, _ in steps]
+    seg_dr = [(end - start) / n for _, start, end, _ in steps]
+    seg_slope = [slope * n for _, _, _, slope in steps]  # loss per unit fraction kept
     w = np.concatenate(seg_w) if seg_w else np.zeros(0)
     dr = np.concatenate(seg_dr) if seg_dr else np.zeros(0)
     sl = np.concatenate(seg_slope) if seg_slope else np.zeros(0)
@@ -282,8 +452,25 @@ def _merge_hulls(weights, losses_by_size, n) -> PruningCurve:
     return PruningCurve(rates, floor + remaining)
 
 
+def _items(n: int, stay: float, query_aware: bool) -> tuple[NDArray, NDArray]:
+    """Weights and best-loss-by-size rows of the items the LP treats separately.
+
+    Query-agnostic: one item per prompt, weight p(x). Query-aware: one item per
+    (question, prompt), weight p(x) / 4.
+    """
+    p = prompt_probabilities(n, stay=stay)
+    best = _best_by_size(n, query_aware)
+    if query_aware:
+        weights = np.repeat(p[None, :] / len(QUERIES), len(QUERIES), axis=0).ravel()
+        return weights, best.reshape(-1, n + 1)
+    return p, best
+
+
 def pruning_curve(length: int, *, stay: float = 0.9, query_aware: bool = False) -> PruningCurve:
-    """Vertices of the optimal distortion–rate curve D*(R) of prompt pruning.
+    """Vertices of the optimal curve D*(kappa) of prompt pruning.
+
+    kappa is the expected fraction of positions kept (the book's symbol; not
+    bits per symbol).
 
     Parameters
     ----------
@@ -293,13 +480,15 @@ def pruning_curve(length: int, *, stay: float = 0.9, query_aware: bool = False) 
         Markov chain's probability of repeating a symbol, in (0, 1).
     query_aware : bool, optional
         If True the encoder also knows the question (``p(m | x, q)``); the
-        rate budget is then an average over prompts and questions.
+        budget on the fraction kept is then an average over prompts and
+        questions.
 
     Returns
     -------
     PruningCurve
-        ``rates`` and ``distortions`` of the vertices; D*(R) is the linear
-        interpolation between them and constant after the last.
+        ``rates`` (fractions of positions kept) and ``distortions`` of the
+        vertices; D*(kappa) is the linear interpolation between them and
+        constant after the last.
 
     Raises
     ------
@@ -308,7 +497,7 @@ def pruning_curve(length: int, *, stay: float = 0.9, query_aware: bool = False) 
 
     See Also
     --------
-    optimal_distortion_rate : D*(R) at given rates.
+    optimal_distortion_rate : D*(kappa) at given fractions kept.
 
     Examples
     --------
@@ -317,25 +506,91 @@ def pruning_curve(length: int, *, stay: float = 0.9, query_aware: bool = False) 
     (True, 0.0)
     """
     n = _check_length(length)
-    p = prompt_probabilities(n, stay=stay)
-    loss = _losses(n)
-    sizes = _popcount(np.arange(2**n, dtype=np.int64))
-    order = np.argsort(sizes, kind="stable")
-    bounds = np.searchsorted(sizes[order], np.arange(n + 1))
-    if query_aware:
-        per = loss.astype(np.float64)[:, :, order]  # (4, x, S sorted by size)
-        best = np.minimum.reduceat(per, bounds, axis=2)  # (4, x, n + 1)
-        weights = np.repeat(p[None, :] / len(QUERIES), len(QUERIES), axis=0).ravel()
-        return _merge_hulls(weights, best.reshape(-1, n + 1), n)
-    mean = loss.mean(axis=0)[:, order]  # (x, S sorted by size)
-    best = np.minimum.reduceat(mean, bounds, axis=1)
-    return _merge_hulls(p, best, n)
+    weights, best = _items(n, stay, bool(query_aware))
+    return _merge_hulls(weights, best, n)
+
+
+def dual_bound(
+    length: int,
+    rate: float,
+    multipliers: ArrayLike,
+    *,
+    stay: float = 0.9,
+    query_aware: bool = False,
+) -> NDArray[np.float64]:
+    """Fact 3: the Lagrangian dual of the pruning LP, a lower bound on D*(kappa).
+
+    For a multiplier ``mu >= 0`` on the constraint "expected fraction kept at
+    most kappa",
+
+    ``g(mu) = sum_x p(x) min_k [l*(x, k) + mu k / L] - mu kappa``
+
+    (query-aware: the sum runs over questions and prompts, weight
+    ``p(x) / 4``). Each item then picks its own size alone; the items are
+    coupled only through the one number ``mu``. Every ``g(mu)`` is at most
+    D*(kappa), and by linear-programming duality the largest equals it.
+
+    Parameters
+    ----------
+    length : int
+        Prompt length L, in ``[1, MAX_LENGTH]``.
+    rate : float
+        The budget kappa: expected fraction of positions kept, in [0, 1].
+    multipliers : array_like
+        Values of ``mu``, each finite and >= 0 (loss per unit fraction kept).
+    stay : float, optional
+        Markov chain's probability of repeating a symbol, in (0, 1).
+    query_aware : bool, optional
+        If True the encoder knows which question will be asked.
+
+    Returns
+    -------
+    ndarray
+        ``g(mu)`` for each multiplier, same shape as `multipliers`.
+
+    Raises
+    ------
+    ValueError
+        If `length`, `rate` (a scalar in [0, 1]), `stay` or `query_aware` is
+        invalid, or a multiplier is negative, infinite or NaN.
+
+    See Also
+    --------
+    optimal_distortion_rate : D*(kappa), the largest value of the bound.
+
+    Examples
+    --------
+    >>> d = float(optimal_distortion_rate(6, [0.25])[0])
+    >>> g = dual_bound(6, 0.25, np.linspace(0.0, 3.0, 301))
+    >>> bool(g.max() <= d + 1e-12), round(d - float(g.max()), 3)
+    (True, 0.0)
+    >>> float(dual_bound(6, 0.25, 0.0))  # mu = 0: keep everything for free
+    0.0
+    """
+    n = _check_length(length)
+    if np.ndim(rate) != 0:
+        raise ValueError(f"rate must be a scalar probability in [0, 1]; got shape {np.shape(rate)}")
+    kappa = float(check_unit_interval(rate, "rate"))
+    mu = as_float_array(multipliers, "multipliers")
+    bad = ~(np.isfinite(mu) & (mu >= 0))
+    if np.any(bad):
+        example = mu[bad].flat[0] if mu.ndim else mu.item()
+        raise ValueError(f"multipliers must be finite and >= 0; got {example!r}")
+    weights, best = _items(n, stay, _check_query_aware(query_aware))
+    kept = np.arange(n + 1) / n
+    out = np.array(
+        [weights @ (best + m * kept[None, :]).min(axis=1) - m * kappa for m in mu.ravel()]
+    )
+    return out.reshape(mu.shape)
 
 
 def optimal_distortion_rate(
     length: int, rates: ArrayLike, *, stay: float = 0.9, query_aware: bool = False
 ) -> NDArray[np.float64]:
-    """Least expected 0/1 loss D*(R) of any (randomised) pruning encoder at rate R.
+    """Least expected 0/1 loss D*(kappa) of any pruning encoder keeping a fraction kappa.
+
+    kappa is the expected fraction of positions kept (the book's symbol; not
+    bits per symbol). Encoders may randomise.
 
     Parameters
     ----------
@@ -343,7 +598,7 @@ def optimal_distortion_rate(
         Prompt length L, in ``[1, MAX_LENGTH]`` (``MAX_LENGTH = 12``: every
         prompt and every subset of positions is enumerated).
     rates : array_like
-        Expected fraction of positions kept, each in [0, 1].
+        Expected fractions of positions kept (kappa), each in [0, 1].
     stay : float, optional
         ``P(x_{t+1} = x_t)`` of the prompt source, in (0, 1). Default 0.9.
     query_aware : bool, optional
@@ -352,13 +607,13 @@ def optimal_distortion_rate(
     Returns
     -------
     ndarray
-        D*(R) for each rate, same shape as `rates`: the exact optimum of the
+        D*(kappa) for each fraction kept, same shape as `rates`: the optimum of the
         linear program over encoders ``p(m | x)`` (or ``p(m | x, q)``).
 
     Raises
     ------
     ValueError
-        If `length` is not an integer in ``[1, MAX_LENGTH]``, a rate lies
+        If `length` is not an integer in ``[1, MAX_LENGTH]``, a fraction lies
         outside [0, 1] or is NaN, or `stay` is outside (0, 1).
 
     Examples
@@ -462,7 +717,7 @@ def keep_what_is_asked(length: int, budgets: ArrayLike, *, stay: float = 0.9) ->
     Returns
     -------
     PruningCurve
-        Expected rate (fraction of positions actually kept, averaged over
+        Expected fraction of positions actually kept (kappa, averaged over
         prompts and the four equally likely questions) and expected 0/1 loss,
         one entry per budget.
 
@@ -506,7 +761,7 @@ def keep_what_is_asked(length: int, budgets: ArrayLike, *, stay: float = 0.9) ->
 def optimal_rate_distortion(
     length: int, distortions: ArrayLike, *, stay: float = 0.9, query_aware: bool = False
 ) -> NDArray[np.float64]:
-    """Least expected rate R*(D) at which some pruning encoder has expected loss <= D.
+    """Least expected fraction of positions kept, kappa*(D), for an expected loss <= D.
 
     The inverse of :func:`optimal_distortion_rate`.
 
@@ -524,7 +779,7 @@ def optimal_rate_distortion(
     Returns
     -------
     ndarray
-        R*(D) for each distortion, same shape as `distortions`; 0 where `D`
+        kappa*(D) for each distortion, same shape as `distortions`; 0 where `D`
         is at least the loss of keeping nothing.
 
     Raises

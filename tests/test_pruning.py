@@ -16,7 +16,14 @@ from rdlib import (
     pruning_curve,
     pruning_losses,
 )
-from rdlib.pruning import MAX_LENGTH, answer, prompt_probabilities
+from rdlib.pruning import (
+    MAX_LENGTH,
+    answer,
+    best_loss_by_size,
+    dual_bound,
+    lower_hull,
+    prompt_probabilities,
+)
 
 # ---------------------------------------------------------------- reference
 # Everything below is written from the definitions with tuples and loops, sharing
@@ -204,6 +211,116 @@ def test_keep_what_is_asked():
     assert np.all(h.distortions >= limit - 1e-12)
 
 
+# ------------------------------------------------------------ the three facts
+
+
+@pytest.mark.parametrize("L", [1, 3, 4])
+def test_best_loss_by_size_matches_the_definitions(L):
+    prompts, _ = ref_source(L, 0.9)
+    agnostic = best_loss_by_size(L)
+    aware = best_loss_by_size(L, query_aware=True)
+    assert agnostic.shape == (2**L, L + 1) and aware.shape == (4, 2**L, L + 1)
+    for x in prompts:
+        x_int = sum(bit << t for t, bit in enumerate(x))
+        for k in range(L + 1):
+            subsets = list(itertools.combinations(range(L), k))
+            mean = min(sum(ref_loss(x, s, q) for q in QUERIES) / 4 for s in subsets)
+            assert agnostic[x_int, k] == mean, (x, k)
+            for qi, q in enumerate(QUERIES):
+                assert aware[qi, x_int, k] == min(ref_loss(x, s, q) for s in subsets)
+
+
+def ref_lower_hull(y):
+    """Vertices of the falling part of the lower hull, by Andrew's monotone chain."""
+    hull = []
+    for p in enumerate(y):
+        while len(hull) >= 2:
+            (ox, oy), (ax, ay) = hull[-2], hull[-1]
+            if (ax - ox) * (p[1] - oy) - (ay - oy) * (p[0] - ox) > 0:
+                break
+            hull.pop()  # not a strict left turn: a[-1] is above, or on, the chord
+        hull.append(p)
+    first_min = min(range(len(y)), key=lambda k: (y[k], k))
+    return [k for k, _ in hull if k <= first_min]
+
+
+def test_lower_hull_against_monotone_chain():
+    rng = np.random.default_rng(11)
+    for _ in range(300):
+        n = int(rng.integers(0, 9))
+        y = rng.integers(0, 9, size=n + 1) / 8  # multiples of 1/8: exact arithmetic
+        mask = lower_hull(y)
+        assert np.flatnonzero(mask).tolist() == ref_lower_hull(y.tolist()), y
+    # several rows at once, leading axes kept
+    ys = rng.integers(0, 9, size=(2, 3, 6)) / 8
+    masks = lower_hull(ys)
+    assert masks.shape == ys.shape
+    for idx in np.ndindex(2, 3):
+        assert np.flatnonzero(masks[idx]).tolist() == ref_lower_hull(ys[idx].tolist())
+
+
+def test_lower_hull_of_best_losses_reproduces_the_curve():
+    # Randomising only between hull vertices loses nothing: the LP optimum computed
+    # from the vertices alone (HiGHS) equals the curve.
+    L, stay, kappa = 4, 0.8, 0.3
+    best = best_loss_by_size(L)
+    vertices = lower_hull(best)
+    p = prompt_probabilities(L, stay=stay)
+    rows, cost, spend = [], [], []
+    for x in range(2**L):
+        for k in np.flatnonzero(vertices[x]):
+            rows.append(x)
+            cost.append(p[x] * best[x, k])
+            spend.append(p[x] * k / L)
+    a_eq = np.zeros((2**L, len(rows)))
+    a_eq[rows, np.arange(len(rows))] = 1.0
+    res = linprog(cost, A_ub=[spend], b_ub=[kappa], A_eq=a_eq, b_eq=np.ones(2**L), method="highs")
+    assert res.status == 0
+    assert res.fun == pytest.approx(optimal_distortion_rate(L, [kappa], stay=stay)[0], abs=1e-9)
+
+
+def ref_dual(L, stay, kappa, mu, aware):
+    """g(mu) from the definition: each context picks its best subset of any size alone."""
+    prompts, probs = ref_source(L, stay)
+    subsets = ref_subsets(L)
+    groups = [(q,) for q in QUERIES] if aware else [QUERIES]
+    total = 0.0
+    for x, p in zip(prompts, probs, strict=True):
+        for qs in groups:
+            inner = min(
+                sum(ref_loss(x, s, q) for q in qs) / len(qs) + mu * len(s) / L for s in subsets
+            )
+            total += p * inner / len(groups)
+    return total - mu * kappa
+
+
+@pytest.mark.parametrize("aware", [False, True])
+def test_dual_bound_matches_the_definition(aware):
+    mus = [0.0, 0.3, 1.0, 2.5]
+    ours = dual_bound(3, 0.4, mus, stay=0.7, query_aware=aware)
+    for mu, g in zip(mus, ours, strict=True):
+        assert g == pytest.approx(ref_dual(3, 0.7, 0.4, mu, aware), abs=1e-12)
+
+
+@pytest.mark.parametrize("aware", [False, True])
+@pytest.mark.parametrize("kappa", [0.05, 0.2, 0.35, 0.6])
+def test_dual_bound_is_tight_at_the_right_multiplier(aware, kappa):
+    L = 7
+    d = optimal_distortion_rate(L, [kappa], query_aware=aware)[0]
+    # weak duality: never above D*
+    mus = np.linspace(0.0, 6.0, 121)
+    assert np.all(dual_bound(L, kappa, mus, query_aware=aware) <= d + 1e-12)
+    # strong duality: equal at minus the slope of the curve's segment through kappa
+    c = pruning_curve(L, query_aware=aware)
+    i = int(np.searchsorted(c.rates, kappa))
+    if i == len(c.rates):  # past the last vertex the curve is flat: mu = 0
+        mu = 0.0
+    else:
+        mu = (c.distortions[i - 1] - c.distortions[i]) / (c.rates[i] - c.rates[i - 1])
+    assert dual_bound(L, kappa, mu, query_aware=aware) == pytest.approx(d, abs=1e-12)
+    assert np.ndim(dual_bound(L, kappa, mu)) == 0
+
+
 # ------------------------------------------------------------------ bad input
 
 
@@ -253,3 +370,26 @@ def test_answer_bad_input(kwargs, match):
 def test_keep_what_is_asked_bad_budgets(budgets):
     with pytest.raises(ValueError, match=r"budgets must be integers in \[0, length\]"):
         keep_what_is_asked(8, budgets)
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda: best_loss_by_size(0), r"length must be an integer in \[1, 12\]"),
+        (lambda: best_loss_by_size(3, query_aware="yes"), "query_aware must be True or False"),
+        (lambda: lower_hull([]), "losses must have at least one entry"),
+        (lambda: lower_hull(0.5), "losses must have at least one entry"),
+        (lambda: lower_hull([1.0, math.nan]), "losses must be finite"),
+        (lambda: lower_hull(["a"]), "losses must be a real number"),
+        (lambda: dual_bound(4, 1.5, [0.0]), r"rate must be a probability in \[0, 1\]"),
+        (lambda: dual_bound(4, [0.1, 0.2], [0.0]), r"rate must be a scalar probability"),
+        (lambda: dual_bound(4, 0.5, [1.0, -0.1]), "multipliers must be finite and >= 0"),
+        (lambda: dual_bound(4, 0.5, math.inf), "multipliers must be finite and >= 0"),
+        (lambda: dual_bound(4, 0.5, [math.nan]), "multipliers must be finite and >= 0"),
+        (lambda: dual_bound(13, 0.5, [1.0]), r"length must be an integer in \[1, 12\]"),
+        (lambda: dual_bound(4, 0.5, [1.0], stay=1.0), "stay must be in"),
+    ],
+)
+def test_fact_functions_bad_input(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
