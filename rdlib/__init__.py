@@ -4,7 +4,9 @@ Small, pure functions that the book's chapters call. One module per topic:
 
 - :mod:`rdlib.gaussian` — Gaussian sources under mean-squared error, reverse water-filling.
 - :mod:`rdlib.info` — entropy and mutual information.
-- :mod:`rdlib.discrete` — discrete sources: closed forms and the Blahut–Arimoto solver.
+- :mod:`rdlib.discrete` — discrete sources: distortion measures and closed forms.
+- :mod:`rdlib.solver` — the Blahut–Arimoto solver, with a certified error bound
+  (its update equations in ``_ba_equations``, its acceleration in ``_acceleration``).
 - :mod:`rdlib.context` — bits lost when a conversation of tokens is compressed.
 - :mod:`rdlib.evidence` — published measurements, typed in once with their sources.
 - :mod:`rdlib.pruning` — exact limits of prompt pruning on a toy source.
@@ -22,15 +24,10 @@ from .context import (
     context_compression_analysis,
 )
 from .discrete import (
-    ConvergenceWarning,
-    RDCurve,
-    RDPoint,
-    blahut_arimoto,
     expected_distortion,
     hamming_distortion,
-    rate_distortion_at,
     rate_distortion_bernoulli,
-    rate_distortion_curve,
+    rate_distortion_hamming,
     rate_distortion_uniform_hamming,
     shannon_lower_bound_hamming,
 )
@@ -63,6 +60,14 @@ from .pruning import (
     optimal_rate_distortion,
     pruning_curve,
     pruning_losses,
+)
+from .solver import (
+    ConvergenceWarning,
+    RDCurve,
+    RDPoint,
+    blahut_arimoto,
+    rate_distortion_at,
+    rate_distortion_curve,
 )
 from .tables import format_table
 
@@ -102,6 +107,7 @@ __all__ = [
     "rate_distortion_bernoulli",
     "rate_distortion_curve",
     "rate_distortion_gaussian",
+    "rate_distortion_hamming",
     "rate_distortion_uniform_hamming",
     "ratio_from_removed",
     "reverse_water_filling",

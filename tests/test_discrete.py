@@ -7,11 +7,14 @@ from hypothesis import strategies as st
 
 from rdlib import (
     binary_entropy,
+    entropy,
     expected_distortion,
     hamming_distortion,
     mutual_information,
     rate_distortion_bernoulli,
+    rate_distortion_hamming,
     rate_distortion_uniform_hamming,
+    shannon_lower_bound_hamming,
 )
 
 
@@ -162,3 +165,98 @@ def test_uniform_hamming_properties(m, d1, d2, t):
 def test_uniform_hamming_bad_input(m, D, match):
     with pytest.raises(ValueError, match=match):
         rate_distortion_uniform_hamming(m, D)
+
+
+# ----------------------------------------------- Erokhin's exact R(D) for Hamming
+
+
+def erokhin_by_hand(p, D):
+    """Erokhin's formula written out with a loop over k, independently of rdlib."""
+    ps = sorted(p, reverse=True)
+    if D >= 1 - ps[0]:
+        return 0.0
+    best = None
+    for k in range(2, len(ps) + 1):
+        s = sum(ps[:k])
+        eps = (D - sum(ps[k:])) / s  # 1 - S_k as what is left out: exactly 0 for k = m
+        if eps >= 0 and ps[k - 1] / s >= eps / (k - 1):
+            best = (k, s, eps)
+    k, s, eps = best
+    head = -sum(x / s * math.log2(x / s) for x in ps[:k] if x > 0)
+    return s * (head - float(binary_entropy(eps)) - eps * math.log2(k - 1))
+
+
+def test_hamming_exact_known_values():
+    p = [0.5, 0.25, 0.2, 0.05]
+    # Up to D = 3 min p it is the Shannon lower bound; at D = 0.3 only three
+    # symbols are reproduced: S = 0.95, eps = 0.25 / 0.95.
+    s, eps = 0.95, 0.25 / 0.95
+    head = -sum(x / s * math.log2(x / s) for x in (0.5, 0.25, 0.2))
+    expected = s * (head - float(binary_entropy(eps)) - eps)
+    assert rate_distortion_hamming(p, 0.3) == pytest.approx(expected, abs=1e-15)
+    assert rate_distortion_hamming(p, 0.1) == pytest.approx(
+        float(shannon_lower_bound_hamming(p, 0.1)), abs=1e-15
+    )
+    assert rate_distortion_hamming(p, 0.0) == pytest.approx(1.680482, abs=1e-6)
+    assert rate_distortion_hamming(p, 0.5) == 0.0
+
+
+@pytest.mark.parametrize("p", [0.5, 0.3, 0.11, 0.97])
+def test_hamming_exact_is_the_bernoulli_formula_for_two_symbols(p):
+    D = np.linspace(0, 0.6, 61)
+    np.testing.assert_allclose(
+        rate_distortion_hamming([p, 1 - p], D), rate_distortion_bernoulli(p, D), atol=1e-14
+    )
+
+
+@pytest.mark.parametrize("m", [3, 5, 12])
+def test_hamming_exact_is_the_uniform_formula(m):
+    D = np.linspace(0, 1, 101)
+    np.testing.assert_allclose(
+        rate_distortion_hamming(np.full(m, 1 / m), D),
+        rate_distortion_uniform_hamming(m, D),
+        atol=1e-13,
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.floats(0.0, 1.0), min_size=2, max_size=12).filter(lambda w: sum(w) > 0.01),
+    st.floats(0.0, 1.0),
+)
+def test_hamming_exact_matches_the_formula_by_hand(weights, D):
+    p = np.asarray(weights) / sum(weights)
+    assert rate_distortion_hamming(p, D) == pytest.approx(erokhin_by_hand(p, D), abs=1e-12)
+
+
+def test_hamming_exact_is_decreasing_convex_and_vectorised():
+    rng = np.random.default_rng(7)
+    for _ in range(50):
+        p = rng.dirichlet(np.full(rng.integers(2, 13), 0.7))
+        D = np.linspace(0, 1, 401)
+        R = rate_distortion_hamming(p, D)
+        assert R.shape == D.shape
+        assert R[0] == pytest.approx(float(entropy(p)), abs=1e-12)
+        assert np.all(np.diff(R) <= 1e-13)
+        assert np.all(np.diff(R, 2) >= -1e-9)  # convex (second differences)
+        assert np.all(R >= shannon_lower_bound_hamming(p, D) - 1e-13)
+        assert np.all(R[D >= 1 - p.max()] == 0.0)
+    grid = rate_distortion_hamming([0.6, 0.3, 0.1], np.full((2, 3), 0.05))
+    assert grid.shape == (2, 3) and isinstance(rate_distortion_hamming([0.6, 0.4], 0.1), float)
+
+
+@pytest.mark.parametrize(
+    ("p", "D", "match"),
+    [
+        ([0.6, 0.3], 0.1, "p_x must sum to 1"),
+        ([1.0], 0.1, "p_x must be a 1-D distribution on >= 2 symbols"),
+        ([[0.5, 0.5]], 0.1, "p_x must be a 1-D distribution on >= 2 symbols"),
+        ([0.5, -0.5, 1.0], 0.1, "p_x must be a probability"),
+        ([0.5, 0.5], -0.1, "D must be in"),
+        ([0.5, 0.5], float("nan"), "D must be in"),
+        ([0.5, 0.5], "x", "D must be a real number"),
+    ],
+)
+def test_hamming_exact_bad_input(p, D, match):
+    with pytest.raises(ValueError, match=match):
+        rate_distortion_hamming(p, D)
