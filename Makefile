@@ -1,6 +1,7 @@
 # Two commands set everything up on a machine that has only python3 (3.11):
 #   make book   build the website into _build/html
-#   make test   run every check (lint, rdlib tests, notebook outputs, warning-free build)
+#   make test   run every check (lint, rdlib tests, notebook outputs on three numeric
+#               back-ends, warning-free build, the site in a browser)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -12,11 +13,12 @@ MATHJAX := _static_local/mathjax/.mathjax-3.2.2
 BENCH_VENV  := .venv-bench
 BENCH_STAMP := $(BENCH_VENV)/.installed
 
-.PHONY: book test lint unit nbval build-strict site outputs bench baselines pdf clean help
+.PHONY: book test lint unit nbval nbval-cpus build-strict site outputs bench baselines pdf clean help
 
 help:
 	@echo "make book   build the book into _build/html (creates .venv on first use)"
-	@echo "make test   lint, rdlib tests, nbval over every chapter, warning-free build"
+	@echo "make test   lint, rdlib tests, nbval over every chapter on three numeric back-ends,"
+	@echo "            warning-free build, the site in a browser"
 	@echo "make outputs  re-execute the chapters in place (after editing one)"
 	@echo "make bench  benchmarks: Blahut-Arimoto against dit, pruning limits against HiGHS"
 	@echo "make pdf    build a PDF of the book with LaTeX (needs TeX Live, see README)"
@@ -42,7 +44,7 @@ book: $(STAMP) $(MATHJAX)
 	@echo
 	@echo "Book built. Open file://$(CURDIR)/$(BOOK_HTML)"
 
-test: lint unit nbval build-strict site
+test: lint unit nbval nbval-cpus build-strict site
 	@echo "make test: all checks passed"
 
 lint: $(STAMP)
@@ -57,7 +59,25 @@ baselines: $(STAMP)
 	$(BIN)/pytest tests/test_figures.py --mpl-generate-path=tests/data/baseline
 
 nbval: $(STAMP)
+	$(BIN)/python scripts/numeric_backend.py
 	$(BIN)/pytest --nbval chapters
+
+# The stored outputs must not depend on the CPU: every chapter again, with numpy's
+# AVX-512 loops off and one BLAS thread (reductions in another order), then with its
+# AVX2 loops off too. scripts/numeric_backend.py prints what each run really got and
+# fails if a switch did not take. OPENBLAS_CORETYPE is left as found, never set.
+AVX512_GROUPS := X86_V4 AVX512_ICL AVX512_SPR
+AVX2_GROUPS   := X86_V3 $(AVX512_GROUPS)
+
+nbval-cpus: $(STAMP)
+	NPY_DISABLE_CPU_FEATURES="$(AVX512_GROUPS)" OPENBLAS_NUM_THREADS=1 \
+	    $(BIN)/python scripts/numeric_backend.py --expect-off $(AVX512_GROUPS) --expect-threads 1
+	NPY_DISABLE_CPU_FEATURES="$(AVX512_GROUPS)" OPENBLAS_NUM_THREADS=1 \
+	    $(BIN)/pytest --nbval chapters
+	NPY_DISABLE_CPU_FEATURES="$(AVX2_GROUPS)" \
+	    $(BIN)/python scripts/numeric_backend.py --expect-off $(AVX2_GROUPS)
+	NPY_DISABLE_CPU_FEATURES="$(AVX2_GROUPS)" \
+	    $(BIN)/pytest --nbval chapters
 
 # A full rebuild (--all, into an emptied _build/html) so warnings are reported
 # again and no page left over from an earlier build survives into the site test;
