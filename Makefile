@@ -20,7 +20,8 @@ help:
 	@echo "make test   lint, rdlib tests, nbval over every chapter on three numeric back-ends,"
 	@echo "            warning-free build, the site in a browser"
 	@echo "make outputs  re-execute the chapters in place (after editing one)"
-	@echo "make bench  benchmarks: Blahut-Arimoto against dit, pruning limits against HiGHS"
+	@echo "make bench  benchmarks: Blahut-Arimoto against dit (Hamming curve, Gaussian grid),"
+	@echo "            pruning limits against HiGHS"
 	@echo "make pdf    build a PDF of the book with LaTeX (needs TeX Live, see README)"
 	@echo "make clean  remove _build (keeps .venv)"
 
@@ -112,6 +113,7 @@ $(BENCH_STAMP): benchmarks/requirements.txt pyproject.toml
 
 bench: $(BENCH_STAMP)
 	$(BENCH_VENV)/bin/python benchmarks/ba_vs_dit.py
+	$(BENCH_VENV)/bin/python benchmarks/ba_grid_vs_dit.py
 	$(BENCH_VENV)/bin/python benchmarks/pruning_speed.py
 
 clean:

@@ -23,12 +23,15 @@ eq-certified-gap is computed the same way.
    the case of a continuous source on a fine grid: the optimal output
    distribution is a few clusters of grid points (Rose 1994), Blahut–Arimoto
    only drains mass towards them, and the certificate waits. The phase keeps
-   ``q`` exactly zero off a small support; adds every local maximum of ``c``
-   above 1 by an exact line search along the vertex direction (Böhning 1986's
-   vertex-direction step); and solves the problem restricted to the support by
-   Newton's method with a ratio test that drops symbols reaching 0, as in the
-   constrained Newton methods for mixing distributions (Wang 2007). It stops
-   when the certificate is met.
+   ``q`` exactly zero off a small support; moves mass to the largest local
+   maxima of ``c`` above 1 (``c`` is the gradient of the objective; ``c <= 1``
+   everywhere is optimality, Lindsay 1983), each by an exact line search along
+   its vertex direction; and solves the problem restricted to the support by
+   Newton's method with a ratio test that drops symbols reaching 0. This is
+   the structure of the constrained Newton method for mixing distributions
+   (Wang 2007): computing R(D) at a fixed slope is the same concave problem
+   as a mixture's maximum likelihood, ``max_q sum_x p(x) ln (A q)(x)``. It
+   stops when the certificate is met.
 
 Every decision compares with a relative margin (``OBJECTIVE_SLACK``,
 ``NEWTON_KEEP_RATIO``, ``LOCAL_MAX_SLACK``), so two machines whose last bits
