@@ -19,8 +19,8 @@ eq-certified-gap is computed the same way.
    kept only if it clearly shrinks the certified gap.
 3. **Support identification with exchange** (an active-set method), when the
    first two have not certified within ``ACTIVE_SET_AFTER`` updates, or at once
-   when a Newton step is due on a support wider than ``NEWTON_MAX_SUPPORT``. This is
-   the case of a continuous source on a fine grid: the optimal output
+   when a Newton step is due on a support wider than ``NEWTON_MAX_SUPPORT``.
+   This is the case of a continuous source on a fine grid: the optimal output
    distribution is a few clusters of grid points (Rose 1994), Blahut–Arimoto
    only drains mass towards them, and the certificate waits. The phase keeps
    ``q`` exactly zero off a small support; moves mass to the largest local
@@ -33,12 +33,15 @@ eq-certified-gap is computed the same way.
    as a mixture's maximum likelihood, ``max_q sum_x p(x) ln (A q)(x)``. It
    stops when the certificate is met.
 
-Every decision compares with a relative margin (``OBJECTIVE_SLACK``,
-``NEWTON_KEEP_RATIO``, ``LOCAL_MAX_SLACK``), so two machines whose last bits
-differ take the same path.
+Decisions that an exact comparison would leave to rounding (a step that merely
+ties with the plain one, two symbols whose ``c`` agree to the last bits) use
+relative margins (``OBJECTIVE_SLACK``, ``NEWTON_KEEP_RATIO``,
+``LOCAL_MAX_SLACK``, ``ORDER_DIGITS``), so machines whose last bits differ
+take the same path unless a quantity lands within a margin of its threshold.
+The one exact test left is the stopping rule, ``gap <= tol``.
 
 Work is counted in *update-equivalents*: one plain update costs two
-matrix–vector products with the ``(n, m)`` kernel, ``2 n m`` multiply–adds;
+matrix–vector products with the ``(n, M)`` kernel, ``2 n M`` multiply–adds;
 a Newton step on ``k`` symbols costs ``n k^2 + k^3 / 3`` more, and so on.
 """
 
@@ -88,7 +91,7 @@ ARMIJO = 1e-4  # sufficient-increase constant of the line searches
 
 @dataclass
 class Trace:
-    """What a solve did: the certified gap after each update, and its cost."""
+    """What a solve did: the certified gap at the start and after each update, and its cost."""
 
     gaps: list[float]
     work: float = 0.0
