@@ -81,10 +81,11 @@ DAMPING = 1e-9  # Levenberg–Marquardt damping, relative to the mean Hessian di
 # Support identification with exchange
 ACTIVE_SET_AFTER = 200  # updates without certification before this phase starts
 ACTIVE_SET_ROUNDS = 500  # most exchange rounds
-ACTIVE_SET_ADD = 5  # symbols entering per round: the largest local maxima of c above 1
+ACTIVE_SET_ADD = 20  # symbols entering per round: the largest local maxima of c above 1
 ORDER_DIGITS = 9  # significant digits of c that order the candidates (ties go by index)
 RESTRICTED_NEWTON_STEPS = 50  # most Newton steps per round on the support
 KKT_FRACTION = 0.01  # the restricted problem is solved once |c - 1| <= this * tol on the support
+KKT_STALL = 0.5  # ... or once a Newton step no longer shrinks |c - 1| by this factor
 LOCAL_MAX_SLACK = 1e-12  # relative: c within this of a neighbour still counts as a maximum
 ARMIJO = 1e-4  # sufficient-increase constant of the line searches
 
@@ -213,9 +214,11 @@ def vertex_step(A, p, q, Z, j):
     lo, hi, t = 0.0, 1.0, 0.0
     evaluations = 0
     for evaluations in range(1, 101):  # noqa: B007 (the count is returned)
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             ratio = direction / (Z + t * direction)
-        slope = float(p @ np.where(p > 0, ratio, 0.0))
+            slope = float(p @ np.where(p > 0, ratio, 0.0))
+            # In a far tail Z can be tiny: an infinite curvature means bisection.
+            curvature = -float(p @ np.where(p > 0, ratio * ratio, 0.0))
         if not np.isfinite(slope):  # past a zero of some Z: come back
             hi, t = t, 0.5 * (lo + t)
             continue
@@ -225,8 +228,7 @@ def vertex_step(A, p, q, Z, j):
             hi = t
         if hi - lo <= 1e-15:
             break
-        curvature = -float(p @ np.where(p > 0, ratio * ratio, 0.0))
-        nxt = t - slope / curvature if curvature < 0 else 0.5 * (lo + hi)
+        nxt = t - slope / curvature if -np.inf < curvature < 0 else 0.5 * (lo + hi)
         if not lo < nxt < hi:
             nxt = 0.5 * (lo + hi)
         converged = abs(nxt - t) <= 1e-15 * max(t, 1e-300)
@@ -246,22 +248,29 @@ def restricted_newton(A, p, q, Z, kkt_tol):
     Newton's method on the face of the simplex, with a ratio test: a step
     that would take a symbol below 0 is cut at the boundary and the symbol is
     dropped from the support; every step passes an Armijo line search, so the
-    objective never falls. Stops once ``|c - 1| <= kkt_tol`` on the support, or
-    when a step no longer raises the objective. Returns ``(q, Z, steps, work)``.
+    objective never falls (beyond rounding). Stops once ``|c - 1| <= kkt_tol``
+    on the support, or when a step on an unchanged support no longer shrinks
+    ``|c - 1|`` by the factor ``KKT_STALL`` (rounding has taken over). Returns
+    ``(q, Z, steps, work)``.
     """
     n, m = A.shape
     steps, work = 0, 0.0
+    previous, support_size = np.inf, -1
     for _ in range(RESTRICTED_NEWTON_STEPS):
         support = np.flatnonzero(q > 0)
         cols = A[:, support]
         k = support.size
         r = np.where(p > 0, p / Z, 0.0)
         c_s = cols.T @ r
-        if np.max(np.abs(c_s - 1.0)) <= kkt_tol:
-            break
+        violation = float(np.max(np.abs(c_s - 1.0)))
+        if violation <= kkt_tol or (k == support_size and violation > KKT_STALL * previous):
+            break  # solved, or Newton no longer gains on the same support (rounding)
+        previous, support_size = violation, k
         hessian = cols.T @ ((r / Z)[:, None] * cols)
         kkt = np.zeros((k + 1, k + 1))
-        kkt[:k, :k] = hessian + DAMPING * np.trace(hessian) / k * np.eye(k)
+        # Marquardt's damping, relative to each diagonal entry: symbols in a far
+        # tail have tiny curvature, and damping them by the mean would stall them.
+        kkt[:k, :k] = hessian + DAMPING * np.diag(np.diag(hessian))
         kkt[:k, k] = kkt[k, :k] = 1.0
         work += (n * k * k + k**3 / 3.0) / (2.0 * n * m)
         try:
@@ -308,8 +317,6 @@ def restricted_newton(A, p, q, Z, kkt_tol):
         q = np.zeros_like(q)
         q[support] = new / total
         Z = cols @ new / total
-        if t_max == 1.0 and value - base <= OBJECTIVE_SLACK * max(1.0, abs(base)):
-            break  # a free Newton step gained only rounding: the face is solved
     return q, Z, steps, work
 
 

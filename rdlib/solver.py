@@ -274,8 +274,8 @@ def _run(px, d, beta, tol, max_iter, accelerate, starts, stacklevel=2) -> RDPoin
     q, Z, c, trace = solve(A, px, q, tol, max_iter)
     if trace.gaps[-1] > tol:
         warnings.warn(
-            f"Blahut–Arimoto stopped after max_iter={max_iter} with certified gap "
-            f"{trace.gaps[-1]:.3g} bits > tol={tol:g}",
+            f"Blahut–Arimoto stopped with certified gap {trace.gaps[-1]:.3g} bits > tol={tol:g} "
+            f"after {trace.work:.0f} update-equivalents of work (max_iter={max_iter})",
             ConvergenceWarning,
             stacklevel=stacklevel,
         )
