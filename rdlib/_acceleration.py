@@ -9,8 +9,10 @@ eq-certified-gap is computed the same way.
    maximising ``sum_x p(x) ln (A q)(x)`` over distributions ``q``; in ``log q``
    it is a fixed-point map whose slow modes are symbols dying out
    geometrically, which a squared extrapolation jumps over. This use of
-   SQUAREM on ``log q`` is the book's adaptation. A step is kept only if it
-   lowers ``G`` at least as far as the plain double step does.
+   SQUAREM on ``log q`` is the book's adaptation. An extrapolated point is
+   kept only if its ``G`` is no larger than after the first of the two plain
+   updates it extrapolates from; otherwise the step is shortened, and after
+   ``SQUAREM_BACKTRACKS`` tries the plain double step is taken instead.
 2. **Newton steps on the support**, once the gap is below
    ``NEWTON_START_GAP``: on the support of the optimum ``c = 1``
    (Kuhn–Tucker), and Newton's method for ``max sum p ln(A q)`` restricted to
