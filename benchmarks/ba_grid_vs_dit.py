@@ -20,17 +20,13 @@ above rdlib's certified one. Run with ``make bench``; results go to
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import os
-import platform
 import statistics
 import sys
-import time
-from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
+from _common import machine, timed
 from dit.rate_distortion.blahut_arimoto import blahut_arimoto as dit_blahut_arimoto
 
 from rdlib import blahut_arimoto
@@ -52,15 +48,6 @@ def source() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return x, p / p.sum(), (x[:, None] - x[None, :]) ** 2
 
 
-def timed(fn, repeats: int):
-    times, out = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - start)
-    return out, statistics.median(times)
-
-
 def run_dit(p, d, beta):
     np.random.seed(0)  # noqa: NPY002 (dit draws its restarts from the global generator)
     result, joint = dit_blahut_arimoto(p, beta, distortion=lambda p_x, q_y_x: d)
@@ -71,8 +58,9 @@ def main() -> int:
     _, p, d = source()
     rows = []
     for beta in BETAS:
-        pt, r_sec = timed(lambda b=beta: blahut_arimoto(p, d, b, tol=TOL), REPEATS_RDLIB)
-        (dit_rate, dit_dist, dit_q), d_sec = timed(lambda b=beta: run_dit(p, d, b), REPEATS_DIT)
+        pt, r_times = timed(lambda b=beta: blahut_arimoto(p, d, b, tol=TOL), REPEATS_RDLIB)
+        (dit_rate, dit_dist, dit_q), d_times = timed(lambda b=beta: run_dit(p, d, b), REPEATS_DIT)
+        r_sec, d_sec = statistics.median(r_times), statistics.median(d_times)
         dit_gap = evaluate(kernel(d, beta), p, dit_q)[2]
         excess = (dit_rate + beta * dit_dist) - (pt.rate + beta * pt.distortion)
         rows.append(
@@ -109,15 +97,7 @@ def main() -> int:
             "tol_bits": TOL,
         },
         "reference": "dit.rate_distortion.blahut_arimoto.blahut_arimoto, default settings",
-        "machine": {
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "cpu_count": os.cpu_count(),
-            "numpy": version("numpy"),
-            "dit": version("dit"),
-            "rdlib": version("rdlib"),
-            "date_utc": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d"),
-        },
+        "machine": machine("numpy", "dit", "rdlib"),
         "rows": rows,
         "targets": {"seconds_at_most": TARGET_SECONDS, "aim_seconds": AIM_SECONDS, "met": met},
     }

@@ -24,18 +24,14 @@ which chapter 9 reads (the chapter never runs this script).
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import math
-import os
-import platform
 import statistics
 import sys
-import time
-from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
+from _common import machine, timed
 from dit.rate_distortion.blahut_arimoto import blahut_arimoto as dit_blahut_arimoto
 
 from rdlib import hamming_distortion, rate_distortion_curve, rate_distortion_hamming
@@ -75,15 +71,6 @@ def run_dit(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.array(rates), np.array(dists)
 
 
-def timed(fn, repeats: int):
-    times, out = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - start)
-    return out, times
-
-
 def errors(p: np.ndarray, rates: np.ndarray, dists: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Absolute error against the exact curve, at every point."""
     holds = np.ones(rates.shape, dtype=bool)
@@ -108,15 +95,7 @@ def main() -> int:
             "shannon_lower_bound_tight_for": f"D <= (n-1) min p = {(N - 1) * p.min():.6f}",
         },
         "reference": "dit.rate_distortion.blahut_arimoto.blahut_arimoto, default settings",
-        "machine": {
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "cpu_count": os.cpu_count(),
-            "numpy": version("numpy"),
-            "dit": version("dit"),
-            "rdlib": version("rdlib"),
-            "date_utc": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d"),
-        },
+        "machine": machine("numpy", "dit", "rdlib"),
         "rdlib": {
             "seconds_median": r_med,
             "seconds_all": r_times,

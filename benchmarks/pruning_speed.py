@@ -17,17 +17,13 @@ the script reports the largest difference. Run with
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import os
-import platform
 import statistics
 import sys
-import time
-from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
+from _common import machine, timed
 from scipy.optimize import linprog
 from scipy.sparse import csr_array
 
@@ -87,15 +83,6 @@ def run_reference() -> tuple[np.ndarray, np.ndarray]:
     return lp_curve(p, agn), lp_curve(np.repeat(p[None, :] / 4, 4, axis=0).ravel(), awa)
 
 
-def timed(fn, repeats):
-    times, out = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - start)
-    return out, times
-
-
 def main() -> int:
     (r_agn, r_awa), r_times = timed(run_rdlib, REPEATS)
     (s_agn, s_awa), s_times = timed(run_reference, 1)
@@ -106,14 +93,7 @@ def main() -> int:
     result = {
         "task": {"length": L, "stay": STAY, "rates": len(RATES), "curves": 2},
         "reference": "scipy.optimize.linprog (HiGHS) on the reduced LP, one solve per rate",
-        "machine": {
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "cpu_count": os.cpu_count(),
-            "numpy": version("numpy"),
-            "scipy": version("scipy"),
-            "date_utc": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d"),
-        },
+        "machine": machine("numpy", "scipy"),
         "rdlib": {"seconds_median": r_med, "seconds_all": r_times},
         "reference_lp": {"seconds_median": s_med, "seconds_all": s_times},
         "speedup_median": s_med / r_med,
