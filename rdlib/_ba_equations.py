@@ -4,9 +4,9 @@ Both the plain solver (:mod:`rdlib.solver`) and its acceleration
 (:mod:`rdlib._acceleration`) call these; neither imports the other's internals,
 so this module sits below both. Notation as in chapter 9: ``p`` the source
 distribution, ``q`` a candidate output distribution, ``A`` the kernel
-:math:`2^{-\\beta d(x, \\hat x)}` (each row scaled so that its largest entry
-is 1, which changes no channel and keeps ``Z`` from underflowing), ``Z = A q``
-and ``c = A^T (p / Z)``.
+:math:`K_{x \\hat x} = 2^{-\\beta d(x, \\hat x)}` of chapter 9 (each row scaled
+so that its largest entry is 1, which changes no channel and keeps ``Z`` from
+underflowing), ``Z = A q`` and ``c = A^T (p / Z)``.
 """
 
 from __future__ import annotations

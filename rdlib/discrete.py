@@ -56,10 +56,10 @@ def hamming_distortion(n: int) -> NDArray[np.float64]:
 def rate_distortion_bernoulli(p: float, D: ArrayLike) -> float | NDArray[np.float64]:
     """Rate–distortion function of a Bernoulli(`p`) source with Hamming distortion.
 
-    .. math:: R(D) = h(p) - h(D) \\text{ for } 0 \\le D < \\min(p, 1-p),
+    .. math:: R(D) = H_b(p) - H_b(D) \\text{ for } 0 \\le D < \\min(p, 1-p),
               \\text{ else } 0,
 
-    where :math:`h` is the binary entropy function (Cover & Thomas 2006,
+    where :math:`H_b` is the binary entropy function (Cover & Thomas 2006,
     Theorem 10.3.1). Rates are in bits per source symbol.
 
     Parameters
@@ -99,16 +99,16 @@ def rate_distortion_bernoulli(p: float, D: ArrayLike) -> float | NDArray[np.floa
 def expected_distortion(
     p_x: ArrayLike, channel: ArrayLike, distortion: ArrayLike
 ) -> float | NDArray[np.float64]:
-    """Average distortion :math:`E\\,d(X, \\hat X)` of a test channel.
+    """Average distortion :math:`\\mathbb E\\, d(X, \\hat X)` of a test channel.
 
     Parameters
     ----------
     p_x : array_like, shape (n,)
         Source distribution: entries in [0, 1] summing to 1.
-    channel : array_like, shape (..., n, m)
+    channel : array_like, shape (..., n, M)
         Test channel :math:`p(\\hat x \\mid x)`, rows summing to 1; leading axes
         hold many channels at once.
-    distortion : array_like, shape (n, m)
+    distortion : array_like, shape (n, M)
         Distortion measure ``d[x, xhat]``, finite and >= 0.
 
     Returns
@@ -150,16 +150,17 @@ def expected_distortion(
 def rate_distortion_uniform_hamming(m: int, D: ArrayLike) -> float | NDArray[np.float64]:
     """Rate–distortion function of a uniform source on `m` symbols, Hamming distortion.
 
-    .. math:: R(D) = \\log_2 m - h(D) - D \\log_2(m - 1)
-              \\text{ for } 0 \\le D < 1 - 1/m, \\text{ else } 0
+    .. math:: R(D) = \\log_2 M - H_b(D) - D \\log_2(M - 1)
+              \\text{ for } 0 \\le D < 1 - 1/M, \\text{ else } 0
 
-    (a standard exercise in Cover & Thomas 2006, chapter 10). For ``m = 2`` this is the fair-coin
+    with :math:`M` = `m` symbols (a standard exercise in Cover & Thomas 2006,
+    chapter 10). For ``m = 2`` this is the fair-coin
     case of :func:`rate_distortion_bernoulli`.
 
     Parameters
     ----------
     m : int
-        Alphabet size, an integer >= 2.
+        Alphabet size :math:`M`, an integer >= 2.
     D : float or array_like
         Largest acceptable probability of a symbol error, in [0, inf].
 
@@ -190,13 +191,13 @@ def rate_distortion_uniform_hamming(m: int, D: ArrayLike) -> float | NDArray[np.
 
 
 def shannon_lower_bound_hamming(p_x: ArrayLike, D: ArrayLike) -> float | NDArray[np.float64]:
-    """Shannon lower bound on R(D) for a source on m symbols with Hamming distortion.
+    """Shannon lower bound on R(D) for a source on M symbols with Hamming distortion.
 
-    .. math:: R(D) \\ge R_{\\mathrm{SLB}}(D) = H(X) - h(D) - D \\log_2(m - 1)
-              \\text{ for } 0 \\le D \\le 1 - 1/m, \\text{ else } 0,
+    .. math:: R(D) \\ge R_{\\mathrm{SLB}}(D) = H(X) - H_b(D) - D \\log_2(M - 1)
+              \\text{ for } 0 \\le D \\le 1 - 1/M, \\text{ else } 0,
 
     clipped at 0. It holds for every source and equals R(D) when
-    :math:`D \\le (m - 1) \\min_x p(x)` (Berger 1971; Cover & Thomas 2006,
+    :math:`D \\le (M - 1) \\min_x p(x)` (Berger 1971; Cover & Thomas 2006,
     chapter 10 problems); both are also 0 for :math:`D \\ge 1 - \\max_x p(x)`.
     Between the two it is strictly below R(D), which
     :func:`rate_distortion_hamming` gives exactly. For a uniform source it is
@@ -204,8 +205,8 @@ def shannon_lower_bound_hamming(p_x: ArrayLike, D: ArrayLike) -> float | NDArray
 
     Parameters
     ----------
-    p_x : array_like, shape (m,)
-        Source distribution on m >= 2 symbols: entries in [0, 1] summing to 1.
+    p_x : array_like, shape (M,)
+        Source distribution on M >= 2 symbols: entries in [0, 1] summing to 1.
     D : float or array_like
         Probability of a symbol error, in [0, inf].
 
@@ -243,23 +244,24 @@ def rate_distortion_hamming(p_x: ArrayLike, D: ArrayLike) -> float | NDArray[np.
     """Exact rate–distortion function of any finite source under Hamming distortion.
 
     Erokhin's (1958) formula. Sort the probabilities in decreasing order,
-    :math:`p_{(1)} \\ge p_{(2)} \\ge \\dots`, and let :math:`S_k` be the total
-    of the `k` largest. With the `k` most likely symbols reproduced,
+    :math:`p_{(1)} \\ge p_{(2)} \\ge \\dots`, and let :math:`\\tau_k` be the total
+    of the `k` largest. With the `k` most likely symbols reproduced, and
+    :math:`D_k` the error probability among them,
 
-    .. math:: R(D) = S_k \\Bigl[ H\\bigl(p_{(1..k)} / S_k\\bigr) - h(\\varepsilon)
-              - \\varepsilon \\log_2 (k - 1) \\Bigr], \\qquad
-              \\varepsilon = \\frac{D - 1 + S_k}{S_k},
+    .. math:: R(D) = \\tau_k \\Bigl[ H\\bigl(p_{(1..k)} / \\tau_k\\bigr) - H_b(D_k)
+              - D_k \\log_2 (k - 1) \\Bigr], \\qquad
+              D_k = \\frac{D - 1 + \\tau_k}{\\tau_k},
 
-    where ``k >= 2`` is the largest index with :math:`\\varepsilon \\ge 0` and
-    :math:`p_{(k)} / S_k \\ge \\varepsilon / (k - 1)`: the less likely symbols
-    are never reproduced and always cost an error. For ``k = m`` this is the
+    where ``k >= 2`` is the largest index with :math:`D_k \\ge 0` and
+    :math:`p_{(k)} / \\tau_k \\ge D_k / (k - 1)`: the less likely symbols
+    are never reproduced and always cost an error. For :math:`k = M` this is the
     Shannon lower bound (:func:`shannon_lower_bound_hamming`); R(D) = 0 once
     :math:`D \\ge 1 - \\max_x p(x)`.
 
     Parameters
     ----------
-    p_x : array_like, shape (m,)
-        Source distribution on m >= 2 symbols: entries in [0, 1] summing to 1
+    p_x : array_like, shape (M,)
+        Source distribution on M >= 2 symbols: entries in [0, 1] summing to 1
         (zeros allowed).
     D : float or array_like
         Largest acceptable probability of a symbol error, in [0, inf].
@@ -296,15 +298,15 @@ def rate_distortion_hamming(p_x: ArrayLike, D: ArrayLike) -> float | NDArray[np.
     p_sorted = np.sort(px)[::-1]
     m = p_sorted.size
     k = np.arange(2, m + 1)  # candidate numbers of reproduced symbols
-    total = np.cumsum(p_sorted)[1:]  # S_k
-    # 1 - S_k as the sum of the symbols left out, so that it is exactly 0 for k = m
+    total = np.cumsum(p_sorted)[1:]  # tau_k
+    # 1 - tau_k as the sum of the symbols left out, so that it is exactly 0 for k = m
     tail = np.append(np.cumsum(p_sorted[::-1])[::-1][2:], 0.0)
-    # Entropy of the k largest, renormalised: H_k = log2 S_k - (1/S_k) sum p log2 p.
+    # Entropy of the k largest, renormalised: H_k = log2 tau_k - (1/tau_k) sum p log2 p.
     with np.errstate(divide="ignore", invalid="ignore"):
         plogp = np.where(p_sorted > 0, p_sorted * np.log2(np.where(p_sorted > 0, p_sorted, 1.0)), 0)
     head_entropy = np.log2(total) - np.cumsum(plogp)[1:] / total
     dd = np.atleast_1d(d).astype(float)[..., None]  # broadcast D against k
-    eps = (dd - tail) / total
+    eps = (dd - tail) / total  # D_k
     valid = (eps >= 0) & (p_sorted[1:] / total >= eps / (k - 1))
     # The largest valid k, for each D (the last True along the k axis).
     best = m - 2 - np.argmax(valid[..., ::-1], axis=-1)

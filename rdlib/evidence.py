@@ -22,7 +22,9 @@ __all__ = [
 
 
 def ratio_from_removed(percent_removed: ArrayLike) -> float | NDArray[np.float64]:
-    """Compression ratio ``r = 1 / (1 - s)`` for a share ``s`` of tokens removed.
+    """Compression ratio :math:`r = 1 / \\kappa` from the per cent of tokens removed.
+
+    Here :math:`\\kappa` is the share of tokens kept, ``1 - percent_removed / 100``.
 
     Parameters
     ----------

@@ -67,7 +67,7 @@ def entropy(p: ArrayLike, base: float = 2) -> float | NDArray[np.float64]:
 
 
 def binary_entropy(p: ArrayLike) -> float | NDArray[np.float64]:
-    """Binary entropy function :math:`h(p) = -p\\log_2 p - (1-p)\\log_2(1-p)` in bits.
+    """Binary entropy function :math:`H_b(p) = -p\\log_2 p - (1-p)\\log_2(1-p)` in bits.
 
     Parameters
     ----------
@@ -77,7 +77,8 @@ def binary_entropy(p: ArrayLike) -> float | NDArray[np.float64]:
     Returns
     -------
     float or ndarray
-        h(p) in bits, with h(0) = h(1) = 0. A float for a scalar input.
+        :math:`H_b(p)` in bits, with :math:`H_b(0) = H_b(1) = 0`. A float for a
+        scalar input.
 
     Raises
     ------
@@ -103,7 +104,7 @@ def mutual_information(p_x: ArrayLike, channel: ArrayLike) -> float | NDArray[np
     ----------
     p_x : array_like, shape (n,)
         Source distribution: entries in [0, 1] summing to 1.
-    channel : array_like, shape (..., n, m)
+    channel : array_like, shape (..., n, M)
         Transition probabilities :math:`p(\\hat x \\mid x)`: row ``x`` is the
         distribution of the output given input ``x``. Leading axes hold many
         channels at once (for a grid search, say).

@@ -3,8 +3,8 @@
 The setting (chapter 11) is small enough to enumerate. A prompt is a binary
 string ``x`` of length ``L`` from a symmetric two-state Markov chain:
 ``P(x_1 = 0) = 1/2`` and ``P(x_{t+1} = x_t) = stay``. A compressor keeps any
-subset of positions; the compressed prompt is the kept bits in their original
-order (positions are not sent). What it spends is the *fraction of positions
+set :math:`\\mathcal K` of positions; the pruned prompt is the kept bits in
+their original order (positions are not sent). What it spends is the *fraction of positions
 kept*, written kappa in the book: positions, not bits per symbol. (The
 functions call it ``rates`` and ``PruningCurve.rates``.) Four questions, asked
 with equal probability, are answered by applying them to the compressed prompt
@@ -14,11 +14,12 @@ as if it were the prompt:
 - ``"parity"``: the parity of the number of ones;
 - ``"longest_run"``: the length of the longest run of equal symbols (0 for the
   empty string);
-- ``"transitions"``: the number of positions ``t`` with ``s_t != s_{t+1}``.
+- ``"transitions"``: the number of positions ``t`` with ``x_t != x_{t+1}``.
 
 The loss is 0/1: the answer is right or wrong. Encoders may randomise, so the
-least expected loss at a given expected fraction kept is a linear program (one
-prompt at a time, the decoder fixed in advance). It is solved exactly through
+least expected loss at a given expected fraction kept is a linear program over
+the test channels :math:`p(\\mathcal K \\mid x)` (one prompt at a time, the
+decoder fixed in advance). It is solved exactly through
 its Lagrangian dual, which here reduces to merging the lower convex hulls of
 each prompt's (fraction kept, loss) points, steepest first. A *query-agnostic*
 encoder sees only the prompt; a *query-aware* one also sees the question.
@@ -44,15 +45,15 @@ in the same way.
 # A prompt and a set of kept positions are both integers in [0, 2**L). The
 # prompt 1, 0, 1, 1 (positions 0..3) is x = 0b1101 = 13: bit t of x is
 # position t, so the binary literal reads right to left. Keeping positions
-# {0, 2, 3} is the mask S = 0b1101 = 13 as well. Looping over
+# {0, 2, 3} is the mask K = 0b1101 = 13 as well. Looping over
 # range(2**L) therefore visits every prompt, and every subset, exactly once.
 #
-# - Size of a subset: popcount(S), the number of set bits (3 here).
+# - Size of a kept set: popcount(K), the number of set bits (3 here).
 # - Packing the kept bits (``_losses``): position t, if kept, lands at index
-#   rank = popcount(S & ((1 << t) - 1)), the number of kept positions before
-#   it. For t = 3: S & 0b0111 = 0b0101, rank 2, so x's bit 3 (a 1) becomes
-#   bit 2 of the compressed prompt. Doing this for t = 0, 2, 3 gives
-#   m = 0b111: the kept symbols 1, 1, 1 in their original order.
+#   rank = popcount(K & ((1 << t) - 1)), the number of kept positions before
+#   it. For t = 3: K & 0b0111 = 0b0101, rank 2, so x's bit 3 (a 1) becomes
+#   bit 2 of the pruned prompt. Doing this for t = 0, 2, 3 gives the pruned
+#   prompt 0b111: the kept symbols 1, 1, 1 in their original order.
 # - Transitions (``_answer``): x ^ (x >> 1) has bit t set when positions t
 #   and t + 1 differ; the mask (1 << (L - 1)) - 1 = 0b0111 drops the bit
 #   shifted in from beyond the end. 0b1101 ^ 0b0110 = 0b1011, masked 0b0011:
@@ -223,7 +224,7 @@ def _losses(n: int) -> NDArray[np.bool_]:
     x = np.arange(size, dtype=np.int64)
     masks = np.arange(size, dtype=np.int64)
     kept_len = _popcount(masks)
-    # compressed[x, S]: the kept bits of x, packed in order.
+    # compressed[x, K]: the kept bits of x, packed in order.
     compressed = np.zeros((size, size), dtype=np.int64)
     for t in range(n):
         in_mask = ((masks >> t) & 1).astype(bool)
@@ -253,8 +254,8 @@ def pruning_losses(length: int) -> NDArray[np.bool_]:
     Returns
     -------
     ndarray of bool, shape (4, 2**length, 2**length)
-        ``loss[q, x, S]`` is True when question ``QUERIES[q]`` asked of the
-        kept bits of prompt ``x`` at positions ``S`` (an integer mask) gets a
+        ``loss[j, x, K]`` is True when question ``QUERIES[j]`` asked of the
+        kept bits of prompt ``x`` at positions ``K`` (an integer mask) gets a
         different answer from the one it gets on ``x``. Read-only.
 
     Raises
@@ -294,9 +295,9 @@ def _best_by_size(n: int, query_aware: bool) -> NDArray[np.float64]:
     order = np.argsort(sizes, kind="stable")  # subsets grouped by size
     bounds = np.searchsorted(sizes[order], np.arange(n + 1))  # where each size starts
     if query_aware:
-        per = loss.astype(np.float64)[:, :, order]  # (4, x, S sorted by size)
+        per = loss.astype(np.float64)[:, :, order]  # (4, x, K sorted by size)
         return np.minimum.reduceat(per, bounds, axis=2)
-    mean = loss.mean(axis=0)[:, order]  # (x, S sorted by size)
+    mean = loss.mean(axis=0)[:, order]  # (x, K sorted by size)
     return np.minimum.reduceat(mean, bounds, axis=1)
 
 
@@ -322,8 +323,8 @@ def best_loss_by_size(length: int, *, query_aware: bool = False) -> NDArray[np.f
     ndarray
         Shape ``(2**length, length + 1)``: ``out[x, k]`` is the least mean loss
         of prompt ``x`` over the subsets of ``k`` positions; or, if
-        `query_aware`, shape ``(4, 2**length, length + 1)`` with ``out[q, x, k]``
-        the least loss of question ``QUERIES[q]``.
+        `query_aware`, shape ``(4, 2**length, length + 1)`` with ``out[j, x, k]``
+        the least loss of question ``QUERIES[j]``.
 
     Raises
     ------
@@ -380,17 +381,17 @@ def _hull_walk(
 def lower_hull(losses: ArrayLike) -> NDArray[np.bool_]:
     """Fact 2: the vertices of the falling part of the lower convex hull.
 
-    A compressor that keeps ``k1`` positions with probability ``1 - t`` and
-    ``k2`` with probability ``t`` reaches every point of the segment between
-    ``(k1, losses[k1])`` and ``(k2, losses[k2])``. So of a prompt's points
-    ``(k, losses[k])``, ``k = 0, ..., n``, only the lower convex hull matters,
+    A compressor that keeps ``k1`` positions with probability :math:`1 - \\alpha`
+    and ``k2`` with probability :math:`\\alpha` reaches every point of the
+    segment between ``(k1, losses[k1])`` and ``(k2, losses[k2])``. So of a
+    prompt's points ``(k, losses[k])``, ``k = 0, ..., L``, only the lower convex hull matters,
     and only its falling part, from ``k = 0`` to the first ``k`` with the
     least loss: beyond it, keeping more buys nothing.
 
     Parameters
     ----------
-    losses : array_like, shape (..., n + 1)
-        Finite losses at sizes ``k = 0, ..., n`` along the last axis (at least
+    losses : array_like, shape (..., L + 1)
+        Finite losses at sizes ``k = 0, ..., L`` along the last axis (at least
         one size); leading axes index several prompts at once.
 
     Returns
@@ -479,9 +480,9 @@ def pruning_curve(length: int, *, stay: float = 0.9, query_aware: bool = False) 
     stay : float, optional
         Markov chain's probability of repeating a symbol, in (0, 1).
     query_aware : bool, optional
-        If True the encoder also knows the question (``p(m | x, q)``); the
-        budget on the fraction kept is then an average over prompts and
-        questions.
+        If True the encoder also knows the question :math:`j`, and is a test
+        channel :math:`p(\\mathcal K \\mid x, j)`; the budget on the fraction
+        kept is then an average over prompts and questions.
 
     Returns
     -------
@@ -520,15 +521,16 @@ def dual_bound(
 ) -> NDArray[np.float64]:
     """Fact 3: the Lagrangian dual of the pruning LP, a lower bound on D*(kappa).
 
-    For a multiplier ``mu >= 0`` on the constraint "expected fraction kept at
-    most kappa",
+    For a multiplier :math:`\\mu \\ge 0` on the constraint "expected fraction
+    kept at most :math:`\\kappa`", the dual function is
 
-    ``g(mu) = sum_x p(x) min_k [l*(x, k) + mu k / L] - mu kappa``
+    .. math:: \\sum_x p(x) \\min_k \\bigl[\\ell^*(x, k) + \\mu k / L\\bigr] - \\mu \\kappa
 
     (query-aware: the sum runs over questions and prompts, weight
     ``p(x) / 4``). Each item then picks its own size alone; the items are
-    coupled only through the one number ``mu``. Every ``g(mu)`` is at most
-    D*(kappa), and by linear-programming duality the largest equals it.
+    coupled only through the one number :math:`\\mu`. Every value of the dual
+    function is at most D*(kappa), and by linear-programming duality the
+    largest equals it.
 
     Parameters
     ----------
@@ -546,7 +548,7 @@ def dual_bound(
     Returns
     -------
     ndarray
-        ``g(mu)`` for each multiplier, same shape as `multipliers`.
+        The dual function at each multiplier, same shape as `multipliers`.
 
     Raises
     ------
@@ -561,8 +563,8 @@ def dual_bound(
     Examples
     --------
     >>> d = float(optimal_distortion_rate(6, [0.25])[0])
-    >>> g = dual_bound(6, 0.25, np.linspace(0.0, 3.0, 301))
-    >>> bool(g.max() <= d + 1e-12), round(d - float(g.max()), 3)
+    >>> bound = dual_bound(6, 0.25, np.linspace(0.0, 3.0, 301))
+    >>> bool(bound.max() <= d + 1e-12), round(d - float(bound.max()), 3)
     (True, 0.0)
     >>> float(dual_bound(6, 0.25, 0.0))  # mu = 0: keep everything for free
     0.0
@@ -608,7 +610,8 @@ def optimal_distortion_rate(
     -------
     ndarray
         D*(kappa) for each fraction kept, same shape as `rates`: the optimum of the
-        linear program over encoders ``p(m | x)`` (or ``p(m | x, q)``).
+        linear program over encoders :math:`p(\\mathcal K \\mid x)` (or
+        :math:`p(\\mathcal K \\mid x, j)`).
 
     Raises
     ------
@@ -643,8 +646,8 @@ def fixed_subset_losses(length: int, *, stay: float = 0.9) -> NDArray[np.float64
     Returns
     -------
     ndarray, shape (4, 2**length)
-        ``out[q, S]`` is the probability that question ``QUERIES[q]`` is
-        answered wrongly when positions ``S`` (an integer mask) are kept.
+        ``out[j, K]`` is the probability that question ``QUERIES[j]`` is
+        answered wrongly when positions ``K`` (an integer mask) are kept.
 
     Raises
     ------

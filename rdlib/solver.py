@@ -43,7 +43,7 @@ class RDPoint:
     rate : float
         :math:`I(X; \\hat X)` of `channel`, in bits per source symbol.
     distortion : float
-        :math:`E\\,d(X, \\hat X)` of `channel`.
+        :math:`\\mathbb E\\, d(X, \\hat X)` of `channel`.
     beta : float
         The slope magnitude used, in bits per unit of distortion.
     gap : float
@@ -53,7 +53,7 @@ class RDPoint:
         Blahut–Arimoto updates applied (evaluations of the update map, for
         the accelerated solver); 0 means the starting point was returned.
     q_xhat : ndarray, shape (M,)
-        Output distribution :math:`p(\\hat x)` of `channel`.
+        Output distribution :math:`q(\\hat x)` of `channel`.
     channel : ndarray, shape (n, M)
         The test channel :math:`p(\\hat x \\mid x)`; rows sum to 1.
     gap_history : ndarray, shape (iterations + 1,)
@@ -202,7 +202,7 @@ def blahut_arimoto(
     .. math:: p(\\hat x \\mid x) \\propto q(\\hat x)\\, 2^{-\\beta d(x, \\hat x)},
 
     and for a fixed channel the best :math:`q` is its output distribution.
-    Each step lowers :math:`I(X; \\hat X) + \\beta\\, E\\,d(X, \\hat X)`. It stops
+    Each step lowers :math:`I(X; \\hat X) + \\beta\\, \\mathbb E\\, d(X, \\hat X)`. It stops
     when Blahut's lower bound on R(D) certifies that the rate is within `tol`
     bits of the curve: ``rate - R(distortion) <= gap <= tol``, or when
     `max_iter` is reached, with a :class:`ConvergenceWarning`.
@@ -250,7 +250,7 @@ def blahut_arimoto(
     Examples
     --------
     A fair bit at slope :math:`\\beta = \\log_2 9` sits at D = 0.1, where
-    R(D) = 1 - h(0.1):
+    R(D) = 1 - H_b(0.1):
 
     >>> import numpy as np
     >>> from rdlib import hamming_distortion
@@ -434,7 +434,7 @@ def rate_distortion_at(
     --------
     >>> from rdlib import hamming_distortion
     >>> pt = rate_distortion_at([0.5, 0.5], hamming_distortion(2), 0.1)
-    >>> round(pt.rate, 6), round(pt.beta, 6)  # 1 - h(0.1); log2(9)
+    >>> round(pt.rate, 6), round(pt.beta, 6)  # 1 - H_b(0.1); log2(9)
     (0.531004, 3.169925)
     """
     px, d = _check_source(p_x, distortion)
