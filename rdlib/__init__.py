@@ -22,6 +22,7 @@ from .context import (
     GapAnalysis,
     compression_gap_analysis,
     context_compression_analysis,
+    vector_capacity,
 )
 from .discrete import (
     expected_distortion,
@@ -114,6 +115,7 @@ __all__ = [
     "shannon_lower_bound_hamming",
     "show_figure",
     "use_book_style",
+    "vector_capacity",
 ]
 
 __version__ = "0.1.0"

@@ -1,10 +1,12 @@
 """Counting bits when a conversation of tokens is compressed into fewer tokens.
 
-A conversation of ``n`` tokens carries about ``n * h`` bits of information,
-where ``h`` is the entropy rate of the text in bits per token. Compressed
-into ``m = n // r`` tokens (a ratio of ``r`` to 1), each compressed token must
-carry ``r * h`` bits; one token can carry at most ``C = log2 |V|`` bits for a
-vocabulary ``V``. Whatever exceeds that capacity cannot survive.
+A conversation of :math:`n` tokens carries about :math:`n \\bar h` bits of
+information, where :math:`\\bar h` is the entropy rate of the text in bits per
+token (the functions' parameter ``entropy_rate``). Compressed into
+``m = n // r`` tokens (a ratio of :math:`r` to 1), each compressed token must
+carry :math:`r \\bar h` bits; one token can carry at most
+:math:`C = \\log_2 \\lvert V \\rvert` bits for a vocabulary of
+:math:`\\lvert V \\rvert` tokens. Whatever exceeds that capacity cannot survive.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ __all__ = [
     "GapAnalysis",
     "compression_gap_analysis",
     "context_compression_analysis",
+    "vector_capacity",
 ]
 
 
@@ -57,15 +60,16 @@ class CompressionRow:
     compressed_tokens : int
         ``m = n // r``, the length of the compressed conversation.
     required_rate : float
-        ``r * h``, the bits each compressed token would have to carry.
+        :math:`r \\bar h`, the bits each compressed token would have to carry.
     bits_lost : float
-        ``max(0, (r * h - C) * m)``, the bits that cannot fit (the seed
-        article's formula). It grows with r when r divides n; otherwise the
-        rounding in ``m = n // r`` can lower it by less than ``r * h``.
+        :math:`\\max(0, (r \\bar h - C)\\, m)`, the bits that cannot fit (the
+        seed article's formula). It grows with r when r divides n; otherwise the
+        rounding in ``m = n // r`` can lower it by less than :math:`r \\bar h`.
     feasible : bool
-        True when ``r * h <= C``: nothing has to be lost.
+        True when :math:`r \\bar h \\le C`: nothing has to be lost.
     fraction_surviving : float
-        ``min(1, C / (r * h))``, the largest share of the information that fits.
+        :math:`\\min(1, C / (r \\bar h))`, the largest share of the information
+        that fits.
     """
 
     ratio: float
@@ -85,13 +89,13 @@ class ContextAnalysis:
     original_tokens : int
         n, the length of the conversation in tokens.
     entropy_rate : float
-        h, bits of information per original token.
+        :math:`\\bar h`, bits of information per original token.
     token_capacity : float
         C, the most bits one compressed token can carry.
     total_bits : float
-        ``n * h``, the information in the conversation.
+        :math:`n \\bar h`, the information in the conversation.
     threshold_ratio : float
-        ``C / h``, the largest ratio at which nothing has to be lost.
+        :math:`C / \\bar h`, the largest ratio at which nothing has to be lost.
     rows : tuple of CompressionRow
         One row per requested ratio, in the order given.
     """
@@ -151,7 +155,8 @@ def context_compression_analysis(
     original_tokens : int
         Length n of the conversation, an integer >= 1.
     entropy_rate : float, optional
-        h, the information per original token in bits, finite and > 0.
+        :math:`\\bar h`, the information per original token in bits, finite
+        and > 0.
         Default 2.0, the seed article's assumption.
     token_capacity : float, optional
         C, the most bits one token can carry, ``log2`` of the vocabulary
@@ -233,7 +238,7 @@ class GapAnalysis:
         ``gaussian_rate / (rate_fraction * token_capacity)``, the article's
         "efficiency": a ratio of quantities in different units.
     max_fraction_surviving : float
-        ``min(1, C / (r * h))``: the largest share of the conversation's
+        :math:`\\min(1, C / (r \\bar h))`: the largest share of the conversation's
         information that r:1 compression into tokens can keep.
     """
 
@@ -268,7 +273,7 @@ def compression_gap_analysis(
     sigma_sq : float, optional
         Variance of the Gaussian model the article uses; default 1.
     entropy_rate : float, optional
-        h in bits per token, finite and > 0; default 2.
+        :math:`\\bar h` in bits per token, finite and > 0; default 2.
     token_capacity : float, optional
         C in bits per token, finite and > 0; default 17.
 
@@ -313,3 +318,46 @@ def compression_gap_analysis(
         article_efficiency=gaussian_rate / (rate_fraction * cap),
         max_fraction_surviving=min(1.0, cap / (r * h)),
     )
+
+
+def vector_capacity(width: int, bits: int) -> int:
+    """The most bits one compressed vector can hold: :math:`C_{\\text{vec}} = W b`.
+
+    A learned compressor (gist tokens, 500xCompressor) writes its summary as
+    continuous vectors, not tokens. A vector of :math:`W` coordinates stored
+    at :math:`b` bits each takes at most :math:`2^{W b}` distinct values, so
+    by the same counting as for a token it carries at most
+    :math:`C_{\\text{vec}} = W b` bits. This is a counting limit: what a model
+    can decode from a vector is far less.
+
+    Parameters
+    ----------
+    width : int
+        :math:`W`, the number of coordinates of the model's vectors (its
+        hidden size), an integer >= 1.
+    bits : int
+        :math:`b`, the bits stored per coordinate (16 for bfloat16, 8 or 4
+        when quantised), an integer >= 1.
+
+    Returns
+    -------
+    int
+        ``width * bits``, in bits per vector.
+
+    Raises
+    ------
+    ValueError
+        If `width` or `bits` is not an integer >= 1 (booleans are refused).
+
+    Examples
+    --------
+    Llama-3.1-8B's 4,096 coordinates in bfloat16, and the same width
+    quantised to 4 bits, against 17 bits for a token of a vocabulary of
+    2**17:
+
+    >>> vector_capacity(4096, 16), vector_capacity(4096, 4)
+    (65536, 16384)
+    """
+    w = _positive_integer(width, "width")
+    b = _positive_integer(bits, "bits")
+    return w * b

@@ -5,6 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rdlib import compression_gap_analysis, context_compression_analysis
+from rdlib.context import vector_capacity
 
 # The seed article's 200,000-token example, row by row:
 # (ratio, compressed tokens, required bits per token, bits lost, feasible).
@@ -155,3 +156,35 @@ def test_floor_can_make_bits_lost_dip_slightly():
     # n = 10, h = C = 1: r = 3 keeps 3 tokens and loses 6 bits; r = 3.4 keeps 2 and loses 4.8.
     a, b = context_compression_analysis(10, 1.0, 1.0, ratios=(3, 3.4)).rows
     assert (a.bits_lost, b.bits_lost) == (6.0, pytest.approx(4.8))
+
+
+def test_vector_capacity_counts_bits_per_vector():
+    import numpy as np
+
+    assert vector_capacity(4096, 16) == 65_536
+    assert vector_capacity(16_384, 4) == vector_capacity(4096, 16)
+    assert vector_capacity(1, 1) == 1
+    result = vector_capacity(np.int64(8192), np.int32(8))
+    assert result == 65_536 and type(result) is int
+    # A vector of W coordinates at b bits takes 2 ** (W b) values: for a tiny
+    # vector, count them and compare with the number of bits.
+    width, bits = 3, 2
+    values = {tuple(v) for v in np.ndindex(*(2**bits,) * width)}
+    assert math.log2(len(values)) == vector_capacity(width, bits)
+
+
+@pytest.mark.parametrize(
+    ("width", "bits", "match"),
+    [
+        (0, 16, "width must be an integer >= 1"),
+        (-4096, 16, "width must be an integer >= 1"),
+        (4096.0, 16, "width must be an integer >= 1"),
+        (True, 16, "width must be an integer >= 1"),
+        (4096, 0, "bits must be an integer >= 1"),
+        (4096, 2.5, "bits must be an integer >= 1"),
+        (4096, "16", "bits must be an integer >= 1"),
+    ],
+)
+def test_vector_capacity_bad_input(width, bits, match):
+    with pytest.raises(ValueError, match=match):
+        vector_capacity(width, bits)
