@@ -67,3 +67,44 @@ def test_every_chapter_is_in_the_table_of_contents():
         assert f"chapters/{path.stem}" in listed
     for page in ("chapters/notation", "chapters/glossary", "chapters/bibliography"):
         assert page in listed
+
+
+def _figures(nb):
+    """(index, name) of every cell that makes a numbered figure."""
+    return [
+        (i, c.metadata["mystnb"]["figure"]["name"])
+        for i, c in enumerate(nb.cells)
+        if "figure" in c.metadata.get("mystnb", {})
+    ]
+
+
+def _draws(cell) -> bool:
+    return any("image/png" in out.get("data", {}) for out in cell.get("outputs", []))
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_every_figure_is_named_and_led_in(path):
+    """A figure has a number, and the text before it refers to it by that number.
+
+    The lead-in is a sentence in the markdown between the previous figure and this one
+    that says {numref}`name`; what it should say (what to see) is for a reader to judge.
+    """
+    nb = nbformat.read(path, as_version=4)
+    named = {i for i, _ in _figures(nb)}
+    unnamed = [i for i, c in enumerate(nb.cells) if _draws(c) and i not in named]
+    assert not unnamed, f"cells {unnamed} draw a figure without a name (mystnb.figure.name)"
+    start = 0
+    for i, name in _figures(nb):
+        before = "\n".join(c.source for c in nb.cells[start:i] if c.cell_type == "markdown")
+        assert f"{{numref}}`{name}`" in before, f"no lead-in citing {{numref}}`{name}` (cell {i})"
+        start = i + 1
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_figure_cells_fold_their_plotting_code(path):
+    """The code that only draws a figure is folded (hide-input); computation stays visible."""
+    nb = nbformat.read(path, as_version=4)
+    unfolded = [
+        i for i, _ in _figures(nb) if "hide-input" not in nb.cells[i].metadata.get("tags", [])
+    ]
+    assert not unfolded, f"figure cells {unfolded} are not tagged hide-input"
