@@ -256,7 +256,9 @@ RULES = [
     _rule("\\mu", "a Lagrange multiplier (never a mean)", {10, 11}, {"gaussian", "pruning"}),
     # S: once a set of kept positions (ch11) and Erokhin's partial sums (ch9).
     _rule("S", "a summary, S = f(X)", TOKENS, {"context"}),
-    _rule("\\mathcal K", "the set of kept positions of a pruned prompt", {11}, {"pruning"}),
+    _rule(
+        "\\mathcal K", "a set of kept positions (facts or prompt positions)", {7, 11}, {"pruning"}
+    ),
     # b: once a channel parameter (ch2).
     _rule("b", "bits stored per number", {1, 4, 5}, {"context"}),
     # Letters Blahut-Arimoto owns; once also a reconstruction level (ch1, c), Shannon's
