@@ -12,6 +12,11 @@ Small, pure functions that the book's chapters call. One module per topic:
 - :mod:`rdlib.pruning` — exact limits of prompt pruning on a toy source.
 - :mod:`rdlib.tables` — fixed-width tables for printed results.
 - :mod:`rdlib.plotting` — the book's figure style and shared plots.
+- :mod:`rdlib.corpora` — chapter 12's texts, fetched once from pinned PyPI sdists, hash-checked.
+- :mod:`rdlib.tokens` — tiktoken's ``cl100k_base`` and ``o200k_base``, offline.
+- :mod:`rdlib.entropy` — estimates of an entropy rate: compressors, plug-in estimates, an
+  adaptive n-gram code (its vectorised machinery in ``_ngram``).
+- :mod:`rdlib.markov` — Markov sources of any order: exact entropy rate, sampling.
 
 All rates are in bits unless a function says otherwise.
 """
@@ -24,6 +29,15 @@ from .context import (
     context_compression_analysis,
     vector_capacity,
 )
+from .corpora import (
+    CANTERBURY_NAMES,
+    CorpusError,
+    canterbury,
+    code_corpus,
+    code_docstrings,
+    data_dir,
+    fetch_corpora,
+)
 from .discrete import (
     expected_distortion,
     hamming_distortion,
@@ -31,6 +45,20 @@ from .discrete import (
     rate_distortion_hamming,
     rate_distortion_uniform_hamming,
     shannon_lower_bound_hamming,
+)
+from .entropy import (
+    COMPRESSORS,
+    DEFAULT_ORDER,
+    BlockEntropies,
+    EntropyEstimate,
+    EntropyReport,
+    TokenizerStats,
+    bits_per_char,
+    block_entropies,
+    entropy_report,
+    ngram_code_length,
+    ngram_costs,
+    unigram_entropy,
 )
 from .evidence import (
     ARTIFACT_TRAIL_RANGE_2025,
@@ -45,6 +73,7 @@ from .gaussian import (
     reverse_water_filling,
 )
 from .info import binary_entropy, entropy, mutual_information
+from .markov import markov_code_length, markov_entropy_rate, sample_markov, stationary_contexts
 from .plotting import (
     PALETTE,
     plot_distortion_rate,
@@ -71,33 +100,55 @@ from .solver import (
     rate_distortion_curve,
 )
 from .tables import format_table
+from .tokens import ENCODINGS, tiktoken_encoding, tokenize, vocabulary_size
 
 __all__ = [
     "ARTIFACT_TRAIL_RANGE_2025",
+    "CANTERBURY_NAMES",
+    "COMPRESSORS",
+    "DEFAULT_ORDER",
+    "ENCODINGS",
     "FACTORY_2025",
     "PALETTE",
     "QUERIES",
+    "BlockEntropies",
     "CompactionResult",
     "CompressionRow",
     "ContextAnalysis",
     "ConvergenceWarning",
+    "CorpusError",
+    "EntropyEstimate",
+    "EntropyReport",
     "GapAnalysis",
     "PruningCurve",
     "RDCurve",
     "RDPoint",
+    "TokenizerStats",
     "WaterFilling",
     "binary_entropy",
+    "bits_per_char",
     "blahut_arimoto",
+    "block_entropies",
+    "canterbury",
+    "code_corpus",
+    "code_docstrings",
     "compression_gap_analysis",
     "context_compression_analysis",
+    "data_dir",
     "distortion_rate_gaussian",
     "entropy",
+    "entropy_report",
     "expected_distortion",
+    "fetch_corpora",
     "fixed_subset_losses",
     "format_table",
     "hamming_distortion",
     "keep_what_is_asked",
+    "markov_code_length",
+    "markov_entropy_rate",
     "mutual_information",
+    "ngram_code_length",
+    "ngram_costs",
     "optimal_distortion_rate",
     "optimal_rate_distortion",
     "plot_distortion_rate",
@@ -112,10 +163,16 @@ __all__ = [
     "rate_distortion_uniform_hamming",
     "ratio_from_removed",
     "reverse_water_filling",
+    "sample_markov",
     "shannon_lower_bound_hamming",
     "show_figure",
+    "stationary_contexts",
+    "tiktoken_encoding",
+    "tokenize",
+    "unigram_entropy",
     "use_book_style",
     "vector_capacity",
+    "vocabulary_size",
 ]
 
 __version__ = "0.1.0"
