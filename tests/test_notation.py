@@ -236,6 +236,7 @@ def _rule(symbol, meaning, chapters=None, modules=None, form=None):
 
 BLAHUT_ARIMOTO = {"solver", "_ba_equations", "_acceleration", "discrete"}
 TOKENS = {4, 5, 6, 7, 8}
+MEASURED = {12}  # Part III measures what Part I assumed
 
 RULES = [
     # h: once binary entropy (ch2), differential entropy (ch3) and entropy rate (ch4-8).
@@ -245,7 +246,12 @@ RULES = [
         "h(X), h(X | Y); binary entropy is H_b(p), the entropy rate is \\bar h",
         form=r"h\s*\(\s*(?:\\(?:hat|tilde|bar)\s*\{?\s*)*[NQSTXY](?![A-Za-z])",
     ),
-    _rule("\\bar h", "the entropy rate in bits per token", chapters=TOKENS, modules={"context"}),
+    _rule(
+        "\\bar h",
+        "the entropy rate in bits per token",
+        chapters=TOKENS | MEASURED,
+        modules={"context", "entropy"},
+    ),
     # q: once a kept share (ch6), query probabilities (ch7), a question (ch11).
     _rule("q", "Blahut-Arimoto's output distribution q(x-hat)", {9}, BLAHUT_ARIMOTO),
     # m: once the alphabet size (ch9) and the compressed prompt (ch11).
@@ -277,9 +283,16 @@ RULES = [
     # s: once a variance (ch3) and a share removed (ch5). L: once a loss (ch7).
     _rule("s", "the stay probability of the Markov prompt source", {11}, {"pruning"}),
     _rule("L", "the length of a prompt", {11}, {"pruning"}),
-    _rule("r", "the compression ratio", TOKENS, {"context", "tables", "evidence"}),
+    _rule(
+        "r",
+        "the compression ratio",
+        TOKENS | MEASURED,
+        {"context", "tables", "evidence", "entropy"},
+    ),
     _rule("\\rho", "the share of a conversation's bits a task needs", {6}, set()),
-    _rule("\\gamma", "characters per token", {4, 5, 8}, {"context"}),
+    _rule(
+        "\\gamma", "characters per token", {4, 5, 8} | MEASURED, {"context", "tokens", "entropy"}
+    ),
     _rule("W", "the width of a model's vectors", {4, 5}, {"context"}),
     _rule("\\theta", "an error probability of a binary test channel", {2}, set()),
     _rule("\\pi", "the circle constant, never a policy", form=r"\\pi(?!\s*\()"),
