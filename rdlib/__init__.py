@@ -62,8 +62,13 @@ from .entropy import (
 )
 from .evidence import (
     ARTIFACT_TRAIL_RANGE_2025,
+    BELLARD_TSZIP_ALICE29,
+    BROWN_1992,
+    COVER_KING_1978,
     FACTORY_2025,
+    PUBLISHED_TEXT_RATES,
     CompactionResult,
+    PublishedRate,
     ratio_from_removed,
 )
 from .gaussian import (
@@ -104,12 +109,16 @@ from .tokens import ENCODINGS, tiktoken_encoding, tokenize, vocabulary_size
 
 __all__ = [
     "ARTIFACT_TRAIL_RANGE_2025",
+    "BELLARD_TSZIP_ALICE29",
+    "BROWN_1992",
     "CANTERBURY_NAMES",
     "COMPRESSORS",
+    "COVER_KING_1978",
     "DEFAULT_ORDER",
     "ENCODINGS",
     "FACTORY_2025",
     "PALETTE",
+    "PUBLISHED_TEXT_RATES",
     "QUERIES",
     "BlockEntropies",
     "CompactionResult",
@@ -121,6 +130,7 @@ __all__ = [
     "EntropyReport",
     "GapAnalysis",
     "PruningCurve",
+    "PublishedRate",
     "RDCurve",
     "RDPoint",
     "TokenizerStats",

@@ -15,8 +15,13 @@ from ._validate import as_float_array, scalar_or_array
 
 __all__ = [
     "ARTIFACT_TRAIL_RANGE_2025",
+    "BELLARD_TSZIP_ALICE29",
+    "BROWN_1992",
+    "COVER_KING_1978",
     "FACTORY_2025",
+    "PUBLISHED_TEXT_RATES",
     "CompactionResult",
+    "PublishedRate",
     "ratio_from_removed",
 ]
 
@@ -97,3 +102,82 @@ FACTORY_2025: tuple[CompactionResult, ...] = (
 #: The same evaluation's weakest dimension for every system, artifact trail:
 #: the lowest and highest of the three systems' scores (0-5).
 ARTIFACT_TRAIL_RANGE_2025: tuple[float, float] = (2.19, 2.45)
+
+
+@dataclass(frozen=True)
+class PublishedRate:
+    """One published rate of a model or compressor on English text, as it was published.
+
+    Rates in different units are not comparable without care: bits per byte of a raw
+    file, bits per character of all printable ASCII, and bits per symbol of a 27-symbol
+    alphabet (26 letters and space) each count a different amount of text. For the
+    Canterbury texts, which are ASCII, a bit per byte is a bit per character.
+
+    Attributes
+    ----------
+    method : str
+        The model or compressor.
+    text : str
+        What it was measured on.
+    value : float
+        The rate, with the digits published.
+    unit : str
+        The unit, as published.
+    kind : str
+        ``"compressed size"`` (a real code's output), ``"upper bound"`` (a model's
+        cross-entropy on a test text) or ``"estimate"`` (an approximate figure).
+    source : str
+        Key of the source in ``references.bib``.
+    """
+
+    method: str
+    text: str
+    value: float
+    unit: str
+    kind: str
+    source: str
+
+
+#: Bellard's ts_zip page: alice29.txt of the Canterbury corpus (152,089 bytes) compressed
+#: by xz (48,492 bytes; the page names neither version nor preset) and by ts_zip, an
+#: arithmetic coder driven by the RWKV 169M v4 language model (21,713 bytes).
+BELLARD_TSZIP_ALICE29: tuple[PublishedRate, ...] = (
+    PublishedRate("xz", "alice29.txt", 2.551, "bits per byte", "compressed size", "bellard_tszip"),
+    PublishedRate(
+        "ts_zip (RWKV 169M v4)",
+        "alice29.txt",
+        1.142,
+        "bits per byte",
+        "compressed size",
+        "bellard_tszip",
+    ),
+)
+
+#: Brown et al. (1992): a word trigram model trained on 583 million words, its
+#: cross-entropy on the 5.96-million-character Brown Corpus, all printable ASCII predicted.
+BROWN_1992 = PublishedRate(
+    "word trigram model",
+    "Brown Corpus",
+    1.75,
+    "bits per character (printable ASCII)",
+    "upper bound",
+    "brown1992",
+)
+
+#: Cover and King (1978): human subjects betting on the next symbol of English text
+#: reduced to 26 letters and space ("approximately 1.3 bits/symbol", in the abstract).
+COVER_KING_1978 = PublishedRate(
+    "human gamblers",
+    "English text, 26 letters and space",
+    1.3,
+    "bits per symbol (27-symbol alphabet)",
+    "estimate",
+    "cover1978",
+)
+
+#: Every published rate on English text above, for a table.
+PUBLISHED_TEXT_RATES: tuple[PublishedRate, ...] = (
+    *BELLARD_TSZIP_ALICE29,
+    BROWN_1992,
+    COVER_KING_1978,
+)

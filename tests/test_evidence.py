@@ -6,6 +6,12 @@ import numpy as np
 import pytest
 
 from rdlib import ARTIFACT_TRAIL_RANGE_2025, FACTORY_2025, ratio_from_removed
+from rdlib.evidence import (
+    BELLARD_TSZIP_ALICE29,
+    BROWN_1992,
+    COVER_KING_1978,
+    PUBLISHED_TEXT_RATES,
+)
 
 BIB = (Path(__file__).resolve().parent.parent / "references.bib").read_text()
 
@@ -34,3 +40,39 @@ def test_factory_records_as_published():
 def test_every_record_cites_an_entry_in_references_bib():
     keys = set(re.findall(r"@\w+\{([^,]+),", BIB))
     assert {r.source for r in FACTORY_2025} <= keys
+
+
+def test_published_text_rates_are_the_cited_figures():
+    got = {(r.method, r.text, r.value, r.unit, r.source) for r in PUBLISHED_TEXT_RATES}
+    assert got == {
+        ("xz", "alice29.txt", 2.551, "bits per byte", "bellard_tszip"),
+        ("ts_zip (RWKV 169M v4)", "alice29.txt", 1.142, "bits per byte", "bellard_tszip"),
+        (
+            "word trigram model",
+            "Brown Corpus",
+            1.75,
+            "bits per character (printable ASCII)",
+            "brown1992",
+        ),
+        (
+            "human gamblers",
+            "English text, 26 letters and space",
+            1.3,
+            "bits per symbol (27-symbol alphabet)",
+            "cover1978",
+        ),
+    }
+    assert BROWN_1992.kind == "upper bound" and COVER_KING_1978.kind == "estimate"
+    assert {r.kind for r in BELLARD_TSZIP_ALICE29} == {"compressed size"}
+
+
+def test_bellard_rates_agree_with_the_byte_counts_on_his_page():
+    # bellard.org/ts_zip: alice29.txt is 152,089 bytes; xz 48,492 and ts_zip 21,713 bytes.
+    xz, ts_zip = BELLARD_TSZIP_ALICE29
+    assert round(8 * 48_492 / 152_089, 3) == xz.value
+    assert round(8 * 21_713 / 152_089, 3) == ts_zip.value
+
+
+def test_every_published_rate_cites_an_entry_in_references_bib():
+    keys = set(re.findall(r"@\w+\{([^,]+),", BIB))
+    assert {r.source for r in PUBLISHED_TEXT_RATES} <= keys
