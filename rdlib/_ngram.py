@@ -3,36 +3,41 @@
 The model: interpolated Kneser–Ney, coded prequentially
 -------------------------------------------------------
 Symbol ``x_i`` is coded with counts of the symbols *before* it only. For a
-context ``s`` of ``j`` symbols (``s = x_{i-j} .. x_{i-1}``) and a symbol ``x``,
-counting over the positions ``t < i`` only:
+context ``ctx`` of ``j`` symbols (``ctx = x_{i-j} .. x_{i-1}``) and a symbol
+``x``, counting over the positions ``t < i`` only:
 
-- at the top order ``j = k``, ``a(s, x)`` is the number of times ``x`` followed
-  ``s`` (a raw count);
-- at a lower order ``j < k``, ``a(s, x)`` is the number of *distinct* symbols
-  ``y`` seen just before ``s x`` (Kneser and Ney's continuation count: how many
-  contexts ``x`` completes, not how often);
-- ``a(s) = sum_x a(s, x)``, and ``T(s)`` = the number of symbols ``x`` with
-  ``a(s, x) > 0``.
+- at the top order ``j = k``, ``count(ctx, x)`` is the number of times ``x``
+  followed ``ctx`` (a raw count);
+- at a lower order ``j < k``, ``count(ctx, x)`` is the number of *distinct*
+  symbols ``y`` seen just before ``ctx x`` (Kneser and Ney's continuation count:
+  how many contexts ``x`` completes, not how often);
+- ``count(ctx) = sum_x count(ctx, x)``, and ``distinct(ctx)``, the distinct
+  continuations of ``ctx``, is the number of symbols ``x`` with
+  ``count(ctx, x) > 0``.
 
 The probability of order ``j`` is built on the one of order ``j - 1``, whose
-context ``s'`` is ``s`` without its oldest symbol::
+context ``ctx'`` is ``ctx`` without its oldest symbol; with ``|𝒳|`` the alphabet
+size and ``discount_j`` the discount of order ``j``::
 
-    P_{-1}(x)   = 1 / A                                        (A = alphabet size)
-    P_j(x | s)  = (max(a(s, x) - D_j, 0) + D_j T(s) P_{j-1}(x | s')) / a(s)   if a(s) > 0
-    P_j(x | s)  = P_{j-1}(x | s')                                             if a(s) = 0
+    p_{-1}(x)     = 1 / |𝒳|
+    p_j(x | ctx)  = (max(count(ctx, x) - discount_j, 0)
+                     + discount_j * distinct(ctx) * p_{j-1}(x | ctx')) / count(ctx)
+                                                              if count(ctx) > 0
+    p_j(x | ctx)  = p_{j-1}(x | ctx')                         if count(ctx) = 0
 
-and the cost of ``x_i`` is ``-log2 P_k(x_i | x_{i-k} .. x_{i-1})`` bits. The
-discount ``D_j`` of order ``j`` is Ney, Essen and Kneser's (1994) estimate
-``D_j = n_1 / (n_1 + 2 n_2)``, where ``n_r`` is the number of distinct
-``(j + 1)``-grams whose count ``a`` is exactly ``r``, again counted over the
-positions before ``i`` (``D_j = 1/2`` while ``n_1 = 0``). So the model has no
-tuned constant and never looks ahead. As ``0 < D_j <= 1``, every ``P_j( . | s)``
-sums to 1 over the alphabet: the costs are the code lengths of a real
-sequential code (arithmetic coding gets within 2 bits of their sum).
+and the cost of ``x_i`` is ``-log2 p_k(x_i | x_{i-k} .. x_{i-1})`` bits. The
+discount of order ``j`` is Ney, Essen and Kneser's (1994) estimate
+``once / (once + 2 twice)``, where ``once`` and ``twice`` are the numbers of
+distinct ``(j + 1)``-grams whose count is exactly 1 and exactly 2, again
+counted over the positions before ``i`` (the discount is 1/2 while ``once = 0``).
+So the model has no tuned constant and never looks ahead. As every discount
+lies in (0, 1], every ``p_j( . | ctx)`` sums to 1 over the alphabet: the costs
+are the code lengths of a real sequential code (arithmetic coding gets within
+2 bits of their sum).
 
 A position ``i < k`` has only ``i`` symbols before it: its orders above ``i``
-are skipped (they behave as contexts never seen, ``a(s) = 0``). The symbol
-before position 0, needed for a continuation count, is a padding symbol
+are skipped (they behave as contexts never seen, ``count(ctx) = 0``). The
+symbol before position 0, needed for a continuation count, is a padding symbol
 outside the alphabet.
 
 How the counts are vectorised
@@ -54,9 +59,10 @@ because the keys are packed with the position in their low bits: sorting them
 sorts by (gram, position), and a position's rank inside its run of equal grams
 is ``N_L``. Every count above is then a running total, over the earlier
 positions of one run, of a flag: raw counts count every position; continuation
-counts count the positions where ``G_{j+2}`` is new (``N_{j+2} = 0``); ``T``
-counts those where ``G_{j+1}`` is new; ``n_1`` and ``n_2`` are running totals
-over all positions of the flags "a count left 0 (or 1, 2)".
+counts count the positions where ``G_{j+2}`` is new (``N_{j+2} = 0``); the
+distinct continuations count those where ``G_{j+1}`` is new; ``once`` and
+``twice`` are running totals over all positions of the flags "a count left 0
+(or 1, 2)".
 """
 
 from __future__ import annotations
@@ -72,7 +78,7 @@ PACKED_KEY_BITS = 62
 # Relabel the symbols by a lookup table (O(alphabet)) when the alphabet is at most
 # this many times the length of the sequence; otherwise by sorting (np.unique).
 LOOKUP_TABLE_FACTOR = 8
-# The discount while an order has no gram seen exactly once yet (n_1 = 0).
+# The discount while an order has no gram seen exactly once yet (once = 0).
 DEFAULT_DISCOUNT = 0.5
 
 
@@ -80,7 +86,7 @@ def dense_symbols(x: NDArray[np.int64], alphabet_size: int) -> tuple[NDArray[np.
     """Relabel the symbols that occur as 0 .. m-1 (in increasing order); return them and m.
 
     The model treats symbols only as labels (its one use of the alphabet is the
-    uniform ``1 / A``), so relabelling changes no probability.
+    uniform ``1 / |𝒳|``), so relabelling changes no probability.
     """
     if alphabet_size <= LOOKUP_TABLE_FACTOR * x.size + 65536:
         present = np.zeros(alphabet_size, dtype=np.int64)
@@ -179,14 +185,15 @@ def earlier_total(flags: NDArray) -> NDArray[np.int64]:
 
 
 def ney_discount(count_before: NDArray[np.int64], counted: NDArray[np.bool_]) -> NDArray:
-    """``D = n_1 / (n_1 + 2 n_2)`` from the grams' counts over the positions before ``i``.
+    """The discount ``once / (once + 2 twice)`` from the grams' counts before ``i``.
 
-    ``count_before[t]`` is the count ``a`` of position ``t``'s gram just before
-    ``t``; where ``counted[t]``, that count rises by one at ``t``. A count
-    leaving 0 adds a gram to ``n_1``; leaving 1 moves one from ``n_1`` to
-    ``n_2``; leaving 2 removes one from ``n_2``.
+    ``once`` and ``twice`` are the numbers of grams counted exactly once and
+    twice over the positions before ``i``. ``count_before[t]`` is the count of
+    position ``t``'s gram just before ``t``; where ``counted[t]``, that count
+    rises by one at ``t``. A count leaving 0 adds a gram to ``once``; leaving 1
+    moves one from ``once`` to ``twice``; leaving 2 removes one from ``twice``.
     """
-    leaving = np.where(counted, np.minimum(count_before, 3), 3)  # 3: no change to n_1, n_2
+    leaving = np.where(counted, np.minimum(count_before, 3), 3)  # 3: once, twice unchanged
     into_1 = (leaving == 0).astype(np.int8) - (leaving == 1)
     into_2 = (leaving == 1).astype(np.int8) - (leaving == 2)
     n1 = earlier_total(into_1)
@@ -202,7 +209,13 @@ def kneser_ney_update(
     types: NDArray[np.int64],
     discount: NDArray[np.float64],
 ) -> NDArray[np.float64]:
-    """``P_j = (max(a(s, x) - D, 0) + D T(s) P_{j-1}) / a(s)`` if ``a(s) > 0``, else ``P_{j-1}``."""
+    """One step of the recursion: ``p_j`` from ``p_{j-1}`` (``lower``).
+
+    ``(max(count(ctx, x) - discount, 0) + discount * distinct(ctx) * p_{j-1})
+    / count(ctx)`` where ``count(ctx) > 0``, else ``p_{j-1}``; ``pair_count`` is
+    ``count(ctx, x)``, ``context_count`` is ``count(ctx)`` and ``types`` is
+    ``distinct(ctx)``.
+    """
     seen = context_count > 0
     kept = np.maximum(pair_count - discount, 0.0)
     blended = (kept + discount * types * lower) / np.where(seen, context_count, 1)
@@ -210,7 +223,7 @@ def kneser_ney_update(
 
 
 def ngram_probabilities(x: NDArray[np.int64], order: int, alphabet_size: int) -> NDArray:
-    """``P_k(x_i | x_{i-k} .. x_{i-1})`` at every position, by the recursion above."""
+    """``p_k(x_i | x_{i-k} .. x_{i-1})`` at every position, by the recursion above."""
     n = x.size
     symbols, m = dense_symbols(x, alphabet_size)
     positions = np.arange(n, dtype=np.int64)
@@ -233,7 +246,7 @@ def ngram_probabilities(x: NDArray[np.int64], order: int, alphabet_size: int) ->
                 context_count, types = positions, earlier_total(pair_is_new)
             else:
                 context_count = np.zeros(n, dtype=np.int64)
-                context_count[1:] = grams[j].earlier[:-1]  # c(s) = N_j(i - 1)
+                context_count[1:] = grams[j].earlier[:-1]  # count(ctx) = N_j(i - 1)
                 (types,) = grams[j].running_totals(1, pair_is_new)
         else:  # continuation counts: an occurrence counts when its left extension is new
             counted = (length(j + 2).earlier == 0) & (positions >= j)
@@ -250,10 +263,11 @@ def ngram_probabilities(x: NDArray[np.int64], order: int, alphabet_size: int) ->
 def ngram_costs_plain(symbols: list[int], order: int, alphabet_size: int) -> list[float]:
     """The same model with dictionaries and loops: the reference the tests compare against.
 
-    For each order ``j``: ``count[j]`` maps (context, x) to ``a(s, x)``,
-    ``total[j]`` a context to ``a(s)``, ``types[j]`` a context to ``T(s)``,
-    ``left[j]`` holds the (y, context, x) already seen (lower orders), and
-    ``n1[j]``, ``n2[j]`` are the numbers of pairs counted exactly once and twice.
+    For each order ``j``: ``count[j]`` maps (context, x) to ``count(ctx, x)``,
+    ``total[j]`` a context to ``count(ctx)``, ``types[j]`` a context to its
+    distinct continuations ``distinct(ctx)``, ``left[j]`` holds the
+    (y, context, x) already seen (lower orders), and ``n1[j]``, ``n2[j]`` are
+    ``once`` and ``twice``, the numbers of pairs counted exactly once and twice.
     """
     pad = object()  # the symbol before position 0
     count: list[dict] = [{} for _ in range(order + 1)]

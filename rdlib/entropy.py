@@ -3,7 +3,8 @@
 A predictor is a compressor: any model that gives each symbol a probability
 given the symbols before it codes the text in ``-sum log2 p`` bits (arithmetic
 coding gets within 2 bits of that), so every model and every compressor gives
-an **upper bound** on the entropy rate, and better models give lower ones. This
+an **upper bound** on the entropy rate, and better models give smaller, tighter
+upper bounds. This
 module measures such bounds three ways:
 
 - general-purpose compressors, in bits per character (:func:`bits_per_char`);
@@ -228,20 +229,24 @@ def ngram_costs(symbols: ArrayLike, order: int, alphabet_size: int | None = None
     a real sequential code (decodable, since the decoder rebuilds the same counts)
     and their sum is an upper bound on the information in the sequence.
 
-    Smoothing: interpolated Kneser–Ney. With ``a(s, x)`` the count of symbol
-    ``x`` after context ``s`` so far (a raw count at the top order; at lower
-    orders the number of distinct symbols seen just before ``s x``), ``a(s)``
-    its sum over ``x`` and ``T(s)`` the number of distinct ``x`` seen after
-    ``s``, the probability of order ``j`` is built on that of order ``j - 1``,
-    whose context ``s'`` drops the oldest symbol::
+    Smoothing: interpolated Kneser–Ney. With ``count(ctx, x)`` the count of
+    symbol ``x`` after context ``ctx`` so far (a raw count at the top order; at
+    lower orders the number of distinct symbols seen just before ``ctx x``),
+    ``count(ctx)`` its sum over ``x`` and ``distinct(ctx)`` the number of
+    distinct ``x`` seen after ``ctx`` (its distinct continuations), the
+    probability of order ``j`` is built on that of order ``j - 1``, whose
+    context ``ctx'`` drops the oldest symbol::
 
-        P_{-1}(x)  = 1 / A
-        P_j(x | s) = (max(a(s, x) - D_j, 0) + D_j T(s) P_{j-1}(x | s')) / a(s)   if a(s) > 0
-        P_j(x | s) = P_{j-1}(x | s')                                             if a(s) = 0
+        p_{-1}(x)     = 1 / |𝒳|
+        p_j(x | ctx)  = (max(count(ctx, x) - discount_j, 0)
+                         + discount_j * distinct(ctx) * p_{j-1}(x | ctx')) / count(ctx)
+                                                                  if count(ctx) > 0
+        p_j(x | ctx)  = p_{j-1}(x | ctx')                         if count(ctx) = 0
 
-    with ``A`` the alphabet size and the discount ``D_j = n_1 / (n_1 + 2 n_2)``
-    (Ney, Essen and Kneser 1994), ``n_r`` the number of distinct ``(j + 1)``-grams
-    counted exactly ``r`` times so far (``D_j = 1/2`` before any is counted once).
+    with ``|𝒳|`` the alphabet size and the discount of order ``j`` Ney, Essen
+    and Kneser's (1994) ``once / (once + 2 twice)``, where ``once`` and
+    ``twice`` are the numbers of distinct ``(j + 1)``-grams counted exactly once
+    and twice so far (the discount is 1/2 before any is counted once).
     Nothing is tuned. A position ``i < k`` has only ``i`` symbols before it and
     uses orders ``0 .. i``. The counts are computed for all positions at once by
     sorting (see ``rdlib/_ngram.py``): about 0.6 s for 10^6 tokens at order 3 on a
@@ -254,14 +259,15 @@ def ngram_costs(symbols: ArrayLike, order: int, alphabet_size: int | None = None
     order : int
         ``k``, the number of symbols of context, >= 0.
     alphabet_size : int, optional
-        ``A``, the number of possible symbols (for tokens, the vocabulary's size);
-        must exceed the largest symbol. Default: the largest symbol + 1.
+        ``|𝒳|``, the alphabet size: the number of possible symbols (for tokens,
+        the vocabulary's size); must exceed the largest symbol. Default: the
+        largest symbol + 1.
 
     Returns
     -------
     ndarray of float64, shape (n,)
-        ``-log2 P_k(x_i | x_{i-k} .. x_{i-1})`` for every position ``i``; each > 0
-        (or 0 when ``A = 1``).
+        ``-log2 p_k(x_i | x_{i-k} .. x_{i-1})`` for every position ``i``; each > 0
+        (or 0 when the alphabet has one symbol).
 
     Raises
     ------

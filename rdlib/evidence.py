@@ -120,7 +120,7 @@ class PublishedRate:
     text : str
         What it was measured on.
     value : float
-        The rate, with the digits published.
+        The rate.
     unit : str
         The unit, as published.
     kind : str
@@ -128,6 +128,14 @@ class PublishedRate:
         cross-entropy on a test text) or ``"estimate"`` (an approximate figure).
     source : str
         Key of the source in ``references.bib``.
+    digits : int
+        How many decimals the source printed (1.3 has one, 1.75 two), so that the
+        figure is shown as published, neither padded nor cut.
+
+    Examples
+    --------
+    >>> COVER_KING_1978.formatted(), BROWN_1992.formatted()
+    ('1.3', '1.75')
     """
 
     method: str
@@ -136,13 +144,20 @@ class PublishedRate:
     unit: str
     kind: str
     source: str
+    digits: int
+
+    def formatted(self) -> str:
+        """The rate with the decimals the source printed, as a string."""
+        return f"{self.value:.{self.digits}f}"
 
 
 #: Bellard's ts_zip page: alice29.txt of the Canterbury corpus (152,089 bytes) compressed
 #: by xz (48,492 bytes; the page names neither version nor preset) and by ts_zip, an
 #: arithmetic coder driven by the RWKV 169M v4 language model (21,713 bytes).
 BELLARD_TSZIP_ALICE29: tuple[PublishedRate, ...] = (
-    PublishedRate("xz", "alice29.txt", 2.551, "bits per byte", "compressed size", "bellard_tszip"),
+    PublishedRate(
+        "xz", "alice29.txt", 2.551, "bits per byte", "compressed size", "bellard_tszip", 3
+    ),
     PublishedRate(
         "ts_zip (RWKV 169M v4)",
         "alice29.txt",
@@ -150,6 +165,7 @@ BELLARD_TSZIP_ALICE29: tuple[PublishedRate, ...] = (
         "bits per byte",
         "compressed size",
         "bellard_tszip",
+        3,
     ),
 )
 
@@ -162,6 +178,7 @@ BROWN_1992 = PublishedRate(
     "bits per character (printable ASCII)",
     "upper bound",
     "brown1992",
+    2,
 )
 
 #: Cover and King (1978): human subjects betting on the next symbol of English text
@@ -173,6 +190,7 @@ COVER_KING_1978 = PublishedRate(
     "bits per symbol (27-symbol alphabet)",
     "estimate",
     "cover1978",
+    1,
 )
 
 #: Every published rate on English text above, for a table.

@@ -76,3 +76,9 @@ def test_bellard_rates_agree_with_the_byte_counts_on_his_page():
 def test_every_published_rate_cites_an_entry_in_references_bib():
     keys = set(re.findall(r"@\w+\{([^,]+),", BIB))
     assert {r.source for r in PUBLISHED_TEXT_RATES} <= keys
+
+
+def test_published_rates_print_the_digits_their_sources_gave():
+    from rdlib.evidence import BROWN_1992, COVER_KING_1978
+
+    assert (COVER_KING_1978.formatted(), BROWN_1992.formatted()) == ("1.3", "1.75")
