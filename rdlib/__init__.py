@@ -17,10 +17,15 @@ Small, pure functions that the book's chapters call. One module per topic:
 - :mod:`rdlib.entropy` — estimates of an entropy rate: compressors, plug-in estimates, an
   adaptive n-gram code (its vectorised machinery in ``_ngram``).
 - :mod:`rdlib.markov` — Markov sources of any order: exact entropy rate, sampling.
+- :mod:`rdlib.sessions` — synthetic coding-agent sessions with planted facts and probes, and an
+  idealised reader (its phrasings in ``_session_templates``).
+- :mod:`rdlib.compaction` — token budgets and seven compactors.
+- :mod:`rdlib.limits` — the exact limits of extractive compaction on a session.
 
 All rates are in bits unless a function says otherwise.
 """
 
+from .compaction import COMPACTORS, compact, token_cost
 from .context import (
     CompressionRow,
     ContextAnalysis,
@@ -78,6 +83,7 @@ from .gaussian import (
     reverse_water_filling,
 )
 from .info import binary_entropy, entropy, mutual_information
+from .limits import extractive_limits
 from .markov import markov_code_length, markov_entropy_rate, sample_markov, stationary_contexts
 from .plotting import (
     PALETTE,
@@ -96,6 +102,17 @@ from .pruning import (
     pruning_curve,
     pruning_losses,
 )
+from .sessions import (
+    DEFAULT_FACT_DENSITY,
+    PROBE_KINDS,
+    Fact,
+    Message,
+    Probe,
+    Session,
+    answer,
+    generate_session,
+    render_lines,
+)
 from .solver import (
     ConvergenceWarning,
     RDCurve,
@@ -112,12 +129,15 @@ __all__ = [
     "BELLARD_TSZIP_ALICE29",
     "BROWN_1992",
     "CANTERBURY_NAMES",
+    "COMPACTORS",
     "COMPRESSORS",
     "COVER_KING_1978",
+    "DEFAULT_FACT_DENSITY",
     "DEFAULT_ORDER",
     "ENCODINGS",
     "FACTORY_2025",
     "PALETTE",
+    "PROBE_KINDS",
     "PUBLISHED_TEXT_RATES",
     "QUERIES",
     "BlockEntropies",
@@ -128,13 +148,18 @@ __all__ = [
     "CorpusError",
     "EntropyEstimate",
     "EntropyReport",
+    "Fact",
     "GapAnalysis",
+    "Message",
+    "Probe",
     "PruningCurve",
     "PublishedRate",
     "RDCurve",
     "RDPoint",
+    "Session",
     "TokenizerStats",
     "WaterFilling",
+    "answer",
     "binary_entropy",
     "bits_per_char",
     "blahut_arimoto",
@@ -142,6 +167,7 @@ __all__ = [
     "canterbury",
     "code_corpus",
     "code_docstrings",
+    "compact",
     "compression_gap_analysis",
     "context_compression_analysis",
     "data_dir",
@@ -149,9 +175,11 @@ __all__ = [
     "entropy",
     "entropy_report",
     "expected_distortion",
+    "extractive_limits",
     "fetch_corpora",
     "fixed_subset_losses",
     "format_table",
+    "generate_session",
     "hamming_distortion",
     "keep_what_is_asked",
     "markov_code_length",
@@ -172,12 +200,14 @@ __all__ = [
     "rate_distortion_hamming",
     "rate_distortion_uniform_hamming",
     "ratio_from_removed",
+    "render_lines",
     "reverse_water_filling",
     "sample_markov",
     "shannon_lower_bound_hamming",
     "show_figure",
     "stationary_contexts",
     "tiktoken_encoding",
+    "token_cost",
     "tokenize",
     "unigram_entropy",
     "use_book_style",

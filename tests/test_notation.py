@@ -263,7 +263,10 @@ RULES = [
     # S: once a set of kept positions (ch11) and Erokhin's partial sums (ch9).
     _rule("S", "a summary, S = f(X)", TOKENS, {"context"}),
     _rule(
-        "\\mathcal K", "a set of kept positions (facts or prompt positions)", {7, 11}, {"pruning"}
+        "\\mathcal K",
+        "a set of kept positions (facts, prompt positions or a session's lines)",
+        {7, 11, 13},
+        {"pruning", "limits", "compaction"},
     ),
     # b: once a channel parameter (ch2).
     _rule("b", "bits stored per number", {1, 4, 5}, {"context"}),
