@@ -13,7 +13,7 @@ MATHJAX := _static_local/mathjax/.mathjax-3.2.2
 BENCH_VENV  := .venv-bench
 BENCH_STAMP := $(BENCH_VENV)/.installed
 
-.PHONY: book test lint unit nbval nbval-cpus build-strict site outputs corpora bench baselines pdf clean help
+.PHONY: book test lint unit nbval nbval-cpus build-strict site outputs corpora experiment bench baselines pdf clean help
 
 help:
 	@echo "make book   build the book into _build/html (creates .venv on first use)"
@@ -21,7 +21,10 @@ help:
 	@echo "            warning-free build, the site in a browser"
 	@echo "make outputs  re-execute the chapters in place (after editing one)"
 	@echo "make bench  benchmarks: Blahut-Arimoto against dit (Hamming curve, Gaussian grid),"
-	@echo "            pruning limits against HiGHS, the n-gram code against plain Python and PPMd"
+	@echo "            pruning limits against HiGHS, the n-gram code against plain Python and PPMd,"
+	@echo "            chapter 13's grid, and its exact limits against brute force"
+	@echo "make experiment  chapter 13's full grid (7 compactors x 14 ratios x 20 sessions, and the"
+	@echo "            density and length sweeps) into benchmarks/results/compaction.json"
 	@echo "make pdf    build a PDF of the book with LaTeX (needs TeX Live, see README)"
 	@echo "make clean  remove _build (keeps .venv)"
 
@@ -113,6 +116,11 @@ pdf: $(STAMP) $(MATHJAX)
 outputs: $(STAMP) corpora
 	$(BIN)/python scripts/execute_chapters.py $(CHAPTERS)
 
+# Chapter 13's experiment: the full grid, written to a committed results file that the
+# chapter reads and tests/test_experiment_compaction.py re-derives in part.
+experiment: $(STAMP) corpora
+	$(BIN)/python scripts/experiment_compaction.py
+
 # The benchmark has its own environment: dit is a reference to measure against,
 # not a dependency of the book.
 $(BENCH_STAMP): benchmarks/requirements.txt pyproject.toml
@@ -126,6 +134,7 @@ bench: $(BENCH_STAMP) corpora
 	$(BENCH_VENV)/bin/python benchmarks/ba_grid_vs_dit.py
 	$(BENCH_VENV)/bin/python benchmarks/pruning_speed.py
 	$(BENCH_VENV)/bin/python benchmarks/ngram_speed.py
+	$(BENCH_VENV)/bin/python benchmarks/compaction_speed.py
 
 clean:
 	rm -rf _build

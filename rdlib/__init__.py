@@ -83,7 +83,16 @@ from .gaussian import (
     reverse_water_filling,
 )
 from .info import binary_entropy, entropy, mutual_information
-from .limits import extractive_limits
+from .limits import (
+    context_bits,
+    counting_accuracy_bound,
+    counting_bound,
+    extractive_limits,
+    fact_bits,
+    probe_bits,
+    task_share,
+    token_capacity,
+)
 from .markov import markov_code_length, markov_entropy_rate, sample_markov, stationary_contexts
 from .plotting import (
     PALETTE,
@@ -169,13 +178,17 @@ __all__ = [
     "code_docstrings",
     "compact",
     "compression_gap_analysis",
+    "context_bits",
     "context_compression_analysis",
+    "counting_accuracy_bound",
+    "counting_bound",
     "data_dir",
     "distortion_rate_gaussian",
     "entropy",
     "entropy_report",
     "expected_distortion",
     "extractive_limits",
+    "fact_bits",
     "fetch_corpora",
     "fixed_subset_losses",
     "format_table",
@@ -191,6 +204,7 @@ __all__ = [
     "optimal_rate_distortion",
     "plot_distortion_rate",
     "plot_rate_distortion",
+    "probe_bits",
     "pruning_curve",
     "pruning_losses",
     "rate_distortion_at",
@@ -206,7 +220,9 @@ __all__ = [
     "shannon_lower_bound_hamming",
     "show_figure",
     "stationary_contexts",
+    "task_share",
     "tiktoken_encoding",
+    "token_capacity",
     "token_cost",
     "tokenize",
     "unigram_entropy",

@@ -275,12 +275,26 @@ class Session:
     probes : tuple of Probe
         The probes, each answerable from the full transcript, in the order of their last
         support line.
+    generator_bits : float or None
+        The information the generator drew to write the session: the sum, over every
+        random draw :func:`generate_session` made, of ``log2`` of the number of equally
+        likely outcomes of that draw, outcomes that differ only in an order the
+        generator then discards counting as one (an integer below ``k``: ``log2 k``; an
+        ordered sample of ``k`` from ``n`` without replacement: ``log2 n + ... +
+        log2(n - k + 1)``, less ``log2 k!`` where the sample is sorted; a shuffle of a
+        test run's marks: ``log2`` of the number of distinct orders of its dots, ``F``
+        and ``s``). The session is a function of
+        these draws, the templates and the fixed code corpus, so this is an upper bound
+        on its information content for a reader who knows the corpus and the templates
+        (exact as a count of the randomness used; a draw whose outcome is later
+        overwritten still counts). ``None`` for a session built by hand.
     """
 
     seed: int
     messages: tuple[Message, ...]
     facts: tuple[Fact, ...]
     probes: tuple[Probe, ...]
+    generator_bits: float | None = None
 
     @functools.cached_property
     def lines(self) -> tuple[str, ...]:
@@ -665,10 +679,64 @@ class _Ticket:
     topic: str
 
 
+class _CountingGenerator:
+    """A NumPy generator that counts the information of its draws (:attr:`Session.generator_bits`).
+
+    It forwards each call to the generator it wraps, so the draws, and the session, are
+    those of the generator alone; it also records the size of each draw's range of
+    equally likely outcomes, to be summed as ``log2`` at the end (:meth:`bits`), in a
+    fixed order, with ``math.fsum``. Orders the caller discards (a sorted sample, the
+    order of identical items in a shuffle) are taken off, as ``log2 k!``.
+    """
+
+    def __init__(self, rng: np.random.Generator) -> None:
+        self._rng = rng
+        self._ranges: dict[int, int] = {}  # range size -> how many draws had it
+
+    def _count(self, size: int, times: int = 1) -> None:
+        if size > 1 and times > 0:
+            self._ranges[size] = self._ranges.get(size, 0) + times
+
+    def integers(self, low: int, high: int | None = None, size: int | None = None):
+        span = low if high is None else high - low
+        self._count(int(span), 1 if size is None else int(size))
+        return self._rng.integers(low, high, size)
+
+    def choice(self, a: int, size: int, replace: bool = True, ordered: bool = True):
+        """``Generator.choice(a, size, replace=False)``; with ``ordered=False`` the caller
+        discards the order (sorts the sample), and only the set is counted."""
+        if not isinstance(a, numbers.Integral) or replace:  # pragma: no cover - not used
+            raise NotImplementedError("only samples of range(a) without replacement are counted")
+        for taken in range(int(size)):
+            self._count(int(a) - taken)
+        if not ordered:
+            self._uncount_factorial(int(size))
+        return self._rng.choice(a, size, replace=False)
+
+    def permutation(self, n: int, repeats: Sequence[int] = ()):
+        """``Generator.permutation(n)``; ``repeats`` are the sizes of groups of identical
+        items among the ``n`` permuted, whose order among themselves is not counted."""
+        for remaining in range(2, int(n) + 1):
+            self._count(remaining)
+        for group in repeats:
+            self._uncount_factorial(int(group))
+        return self._rng.permutation(n)
+
+    def _uncount_factorial(self, k: int) -> None:
+        """Take ``log2 k!`` off the count (outcomes that differ only in an order that is
+        then discarded): recorded as negative counts of the sizes 2..k."""
+        for size in range(2, k + 1):
+            self._ranges[size] = self._ranges.get(size, 0) - 1
+
+    def bits(self) -> float:
+        """The sum of ``log2`` of every draw's range size."""
+        return math.fsum(times * math.log2(size) for size, times in sorted(self._ranges.items()))
+
+
 class _Writer:
     """Draws every part of one session from one generator, in a fixed order."""
 
-    def __init__(self, rng: np.random.Generator, held_out: bool) -> None:
+    def __init__(self, rng: _CountingGenerator, held_out: bool) -> None:
         self.rng = rng
         self.part = 1 if held_out else 0
         self.files = _corpus()
@@ -997,7 +1065,7 @@ class _Bulk:
         skipped = w.below(3)
         passed = n_tests - failed - skipped
         marks = ["."] * passed + ["F"] * failed + ["s"] * skipped
-        order = w.rng.permutation(len(marks))
+        order = w.rng.permutation(len(marks), repeats=(passed, failed, skipped))
         marks = [marks[i] for i in order]
         lines = [f"$ python -m pytest {test_file} -q"]
         for start in range(0, len(marks), 60):
@@ -1208,12 +1276,13 @@ def generate_session(
             f"{key_space} distinct keys exist"
         )
 
-    rng = np.random.default_rng(seed)
+    rng = _CountingGenerator(np.random.default_rng(seed))
     w = _Writer(rng, held_out)
     plan = _Plan()
 
     # draw the tickets, the recall keys and the preferences
-    numbers_ = sorted(int(n) for n in rng.choice(9000, size=n_tickets, replace=False) + 1000)
+    drawn = rng.choice(9000, size=n_tickets, replace=False, ordered=False)
+    numbers_ = sorted(int(n) for n in drawn + 1000)
     topics = tuple(T.TOPICS)
     tickets = [
         _Ticket(
@@ -1288,11 +1357,15 @@ def generate_session(
         drafts += filled
         carry = share + carry - used
 
-    return _assemble(seed, drafts, w.bindings, plan)
+    return _assemble(seed, drafts, w.bindings, plan, rng.bits())
 
 
 def _assemble(
-    seed: int, drafts: list[_Draft], bindings: list[tuple[str, str]], plan: _Plan
+    seed: int,
+    drafts: list[_Draft],
+    bindings: list[tuple[str, str]],
+    plan: _Plan,
+    generator_bits: float | None = None,
 ) -> Session:
     """Turn drafts into messages, binding ids into line numbers, and check every fact."""
     messages, where = [], {}
@@ -1314,7 +1387,7 @@ def _assemble(
         for question, text, kind, key, support in plan.probes
     ]
     probes.sort(key=lambda probe: (probe.support[-1], probe.kind))
-    session = Session(seed, tuple(messages), tuple(facts), tuple(probes))
+    session = Session(seed, tuple(messages), tuple(facts), tuple(probes), generator_bits)
     _check_bindings(session, bindings, where)
     return session
 

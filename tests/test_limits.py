@@ -174,3 +174,159 @@ def test_reader_on_extractive_contexts_is_support_containment():
             kept_p = kept | set(p.support) if rng.random() < 0.5 else kept
             context = "\n".join(lines[i] for i in sorted(kept_p))
             assert sessions_module.answer(p, context) == (set(p.support) <= kept_p)
+
+
+# ------------------------------------------------------------- counting, and shares
+
+from math import comb, log2  # noqa: E402
+
+from rdlib import ngram_code_length, tokenize, vocabulary_size  # noqa: E402
+from rdlib.limits import (  # noqa: E402
+    context_bits,
+    counting_accuracy_bound,
+    counting_bound,
+    fact_bits,
+    probe_bits,
+    task_share,
+    token_capacity,
+)
+from rdlib.sessions import Fact  # noqa: E402
+
+
+def test_context_bits_count_every_context_of_the_budget():
+    """Strings of k <= m tokens and j <= m line breaks, counted exactly, with big integers."""
+    size = vocabulary_size("cl100k_base")
+    assert token_capacity() == log2(size)
+    for m in (0, 1, 2, 5, 13, 40):
+        contexts = sum(comb(k + j, j) * size**k for k in range(m + 1) for j in range(m + 1))
+        assert log2(contexts) <= context_bits(m)
+        assert context_bits(m) == pytest.approx(m * (log2(size) + 2) + 2)
+    with pytest.raises(ValueError, match="budget_tokens"):
+        context_bits(-1)
+
+
+def hand_session(bits_per_probe):
+    """One line per fact; a probe per group of facts, its support their lines."""
+    lines, facts, probes = [], [], []
+    for j, group in enumerate(bits_per_probe):
+        support = []
+        for b in group:
+            support.append(len(lines))
+            facts.append(Fact(f"key {len(lines)}", "v", b, len(lines)))
+            lines.append(f"key {len(lines)} is v")
+        probes.append(Probe(f"q{j}?", "v", "recall", f"key {support[0]}", tuple(support)))
+    return Session(0, (Message("user", "\n".join(lines)),), tuple(facts), tuple(probes))
+
+
+def test_fact_and_probe_bits_on_a_generated_session():
+    session = sessions_module.generate_session(4, n_tokens=20_000, fact_density=2.0)
+    per_probe = probe_bits(session)
+    assert math_fsum(per_probe) == pytest.approx(fact_bits(session))
+    expected = {
+        "decision": log2(4 * 16),
+        "continuation": log2(12 * 10),
+        "artifact": log2(10 * 9 * 8) + 3 * 4,
+    }
+    for probe, b in zip(session.probes, per_probe, strict=True):
+        if probe.kind in expected:
+            assert b == pytest.approx(expected[probe.kind])
+        else:
+            assert b == pytest.approx(next(f.bits for f in session.facts if f.key == probe.key))
+
+
+def math_fsum(values):
+    import math
+
+    return math.fsum(values)
+
+
+def test_counting_bound_is_the_share_of_the_facts_bits():
+    session = hand_session([[10.0], [20.0, 30.0]])
+    assert fact_bits(session) == 60.0
+    assert counting_bound(session, 0) == pytest.approx(2.0 / 60.0)
+    assert counting_bound(session, 1) == pytest.approx((token_capacity() + 4.0) / 60.0)
+    assert counting_bound(session, 4) == 1.0
+    with pytest.raises(ValueError, match="facts"):
+        counting_bound(random_session(np.random.default_rng(0), 3, 2, 2), 10)
+
+
+def best_shares_by_grid(bits, capacity, points):
+    """The same programme, written from Fano's inequality, maximised over a grid of shares."""
+    grids = [np.linspace(2.0**-b, 1.0, points) for b in bits]
+    mesh = np.meshgrid(*grids, indexing="ij")
+    needed = np.zeros_like(mesh[0])
+    for b, p in zip(bits, mesh, strict=True):
+        inside = np.clip(p, 1e-300, 1.0)
+        h = -inside * np.log2(inside) - np.where(
+            p < 1, (1 - p) * np.log2(np.maximum(1 - p, 1e-300)), 0
+        )
+        needed += b - h - (1 - p) * np.log2(2.0**b - 1.0)
+    total = sum(mesh)
+    return float(total[needed <= capacity + 1e-12].max() / len(bits))
+
+
+@pytest.mark.parametrize(
+    ("groups", "points"),
+    [([[2.0]], 20001), ([[2.0], [6.0]], 2001), ([[1.0], [3.0, 4.0], [9.9]], 161)],
+)
+def test_counting_accuracy_bound_solves_the_fano_programme(groups, points):
+    from rdlib.limits import _fano_information, _fano_shares
+
+    session = hand_session(groups)
+    bits = probe_bits(session)
+    total = math_fsum(bits)
+    # with no capacity, blind guesses; then the solver's core at two capacities
+    assert math_fsum(_fano_shares(bits, 0.0)) == pytest.approx(math_fsum(2.0**-b for b in bits))
+    step = 1.0 / (points - 1)
+    for capacity in (0.3 * total, 0.7 * total):
+        low, high = 0.0, max(bits) + 64.0
+        for _ in range(200):
+            middle = (low + high) / 2
+            if _fano_information(bits, _fano_shares(bits, middle)) <= capacity:
+                low = middle
+            else:
+                high = middle
+        ours = math_fsum(_fano_shares(bits, low)) / len(bits)
+        grid = best_shares_by_grid(bits, capacity, points)
+        assert grid - 1e-9 <= ours <= grid + step, (capacity, ours, grid)
+    # and through the public function, at budget 0 (2 bits of context)
+    bound = counting_accuracy_bound(session, 0)
+    grid = best_shares_by_grid(bits, context_bits(0), points)
+    assert grid - 1e-9 <= bound <= grid + step
+
+
+def test_counting_accuracy_bound_guesses_and_saturates():
+    session = hand_session([[2.0], [2.0]])  # two answers among four values each
+    # with no bits at all a reader still guesses right one time in four
+    from rdlib.limits import _fano_information, _fano_shares
+
+    assert _fano_shares([2.0], 0.0) == [0.25]
+    assert _fano_information([2.0], [0.25]) == pytest.approx(0.0, abs=1e-12)
+    bound0 = counting_accuracy_bound(session, 0)  # 2 bits of context for 4 bits of answers
+    assert 0.25 < bound0 < 1.0
+    assert counting_accuracy_bound(session, 1) == 1.0
+    big = hand_session([[8.0]] * 30)
+    previous = 0.0
+    for budget in range(0, 16):
+        bound = counting_accuracy_bound(big, budget)
+        assert previous <= bound <= 1.0
+        previous = bound
+    assert previous == 1.0
+
+
+@needs_generator
+def test_task_share_two_ways():
+    session = sessions_module.generate_session(1, n_tokens=10_000)
+    share = task_share(session)
+    assert share.fact_bits == fact_bits(session)
+    assert share.generator_bits == session.generator_bits
+    assert share.tokens == token_cost(session.text)
+    tokens = tokenize(session.text, "cl100k_base")
+    assert share.ngram_bits == ngram_code_length(tokens, 3, vocabulary_size("cl100k_base"))
+    assert share.share_generator == share.fact_bits / share.generator_bits
+    assert share.share_ngram == share.fact_bits / share.ngram_bits
+    assert share.rate_ngram == share.ngram_bits / share.tokens
+    # a model that must learn the code corpus needs far more bits than the generator drew
+    assert share.share_ngram < share.share_generator / 5
+    with pytest.raises(ValueError, match="generator_bits"):
+        task_share(hand_session([[3.0]]))

@@ -236,7 +236,7 @@ def _rule(symbol, meaning, chapters=None, modules=None, form=None):
 
 BLAHUT_ARIMOTO = {"solver", "_ba_equations", "_acceleration", "discrete"}
 TOKENS = {4, 5, 6, 7, 8}
-MEASURED = {12}  # Part III measures what Part I assumed
+MEASURED = {12, 13}  # Part III measures what Part I assumed
 
 RULES = [
     # h: once binary entropy (ch2), differential entropy (ch3) and entropy rate (ch4-8).
@@ -255,13 +255,18 @@ RULES = [
     # q: once a kept share (ch6), query probabilities (ch7), a question (ch11).
     _rule("q", "Blahut-Arimoto's output distribution q(x-hat)", {9}, BLAHUT_ARIMOTO),
     # m: once the alphabet size (ch9) and the compressed prompt (ch11).
-    _rule("m", "the length after compaction", {1} | TOKENS, {"context", "tables", "evidence"}),
+    _rule(
+        "m",
+        "the length after compaction",
+        {1} | TOKENS | MEASURED,
+        {"context", "tables", "evidence"},
+    ),
     _rule("M", "the size of the reconstruction alphabet", {9}, BLAHUT_ARIMOTO),
     # lambda: once a mixing weight (ch2) and a dual multiplier (ch11).
     _rule("\\lambda", "the water level of reverse water-filling", {10}, {"gaussian"}),
     _rule("\\mu", "a Lagrange multiplier (never a mean)", {10, 11}, {"gaussian", "pruning"}),
     # S: once a set of kept positions (ch11) and Erokhin's partial sums (ch9).
-    _rule("S", "a summary, S = f(X)", TOKENS, {"context"}),
+    _rule("S", "a summary, S = f(X)", TOKENS | {13}, {"context"}),
     _rule(
         "\\mathcal K",
         "a set of kept positions (facts, prompt positions or a session's lines)",
@@ -292,7 +297,7 @@ RULES = [
         TOKENS | MEASURED,
         {"context", "tables", "evidence", "entropy"},
     ),
-    _rule("\\rho", "the share of a conversation's bits a task needs", {6}, set()),
+    _rule("\\rho", "the share of a conversation's bits a task needs", {6, 13}, set()),
     _rule(
         "\\gamma", "characters per token", {4, 5, 8} | MEASURED, {"context", "tokens", "entropy"}
     ),

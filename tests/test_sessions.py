@@ -544,3 +544,69 @@ def test_answer_rejects_what_it_cannot_read(session):
 def test_message_lines():
     assert Message("user", "a\nb").lines == ("[user] a", "b")
     assert Message("tool", "x", "shell").tag == "[tool:shell]"
+
+
+# ---------------------------------------------------------------------------------------
+# The generator's own information (Session.generator_bits)
+
+
+def test_counting_generator_counts_each_draw_and_draws_as_numpy():
+    from rdlib.sessions import _CountingGenerator
+
+    plain, counted = np.random.default_rng(7), _CountingGenerator(np.random.default_rng(7))
+    assert counted.integers(8) == plain.integers(8)
+    assert counted.bits() == pytest.approx(3.0)
+    assert list(counted.integers(1, 9, 4)) == list(plain.integers(1, 9, 4))
+    assert counted.bits() == pytest.approx(3.0 + 12.0)
+    assert list(counted.choice(10, 3, replace=False)) == list(plain.choice(10, 3, replace=False))
+    assert counted.bits() == pytest.approx(15.0 + math.log2(10 * 9 * 8))
+    assert list(counted.choice(10, 3, replace=False, ordered=False)) == list(
+        plain.choice(10, 3, replace=False)
+    )
+    assert counted.bits() == pytest.approx(15.0 + math.log2(10 * 9 * 8) + math.log2(120))
+    before = counted.bits()
+    assert list(counted.permutation(5, repeats=(3, 2))) == list(plain.permutation(5))
+    assert counted.bits() - before == pytest.approx(math.log2(10))  # 5! / (3! 2!) orders
+    counted.integers(1)  # one possible outcome: no information
+    assert counted.bits() - before == pytest.approx(math.log2(10))
+
+
+def test_counting_the_draws_changes_no_session(monkeypatch):
+    import rdlib.sessions as sessions_module
+
+    class PassThrough:
+        def __init__(self, rng):
+            self.rng = rng
+
+        def integers(self, *args):
+            return self.rng.integers(*args)
+
+        def choice(self, a, size, replace=True, ordered=True):
+            return self.rng.choice(a, size, replace=replace)
+
+        def permutation(self, n, repeats=()):
+            return self.rng.permutation(n)
+
+        def bits(self):
+            return None
+
+    counted = generate_session(3, n_tokens=8_000, fact_density=3.0)
+    monkeypatch.setattr(sessions_module, "_CountingGenerator", PassThrough)
+    plain = generate_session(3, n_tokens=8_000, fact_density=3.0)
+    assert plain.generator_bits is None and counted.generator_bits > 0
+    assert (plain.messages, plain.facts, plain.probes) == (
+        counted.messages,
+        counted.facts,
+        counted.probes,
+    )
+
+
+def test_generator_bits_bound_the_facts_and_grow_with_length():
+    short = generate_session(2, n_tokens=10_000)
+    long = generate_session(2, n_tokens=40_000)
+    assert short.generator_bits == generate_session(2, n_tokens=10_000).generator_bits
+    for session in (short, long):
+        # every fact's value is one of the draws, so its bits are among those counted
+        assert session.generator_bits > math.fsum(f.bits for f in session.facts)
+    assert 2.5 < long.generator_bits / short.generator_bits < 5.5
+    assert Session(0, (Message("user", "a"),), (), ()).generator_bits is None
