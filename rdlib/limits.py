@@ -22,8 +22,10 @@ not see the probe, the aware one ``query_aware``. An abstractive compactor
 (``structured_state``) may write a binding in fewer tokens than its line and is bounded by
 neither.
 
-**Counting.** Chapter 4's counting bound holds for every compactor, abstractive or not,
-and every reader, a language model included. A context of budget ``m`` tokens, counted
+**Counting.** Chapter 4's counting bound holds for every compactor that writes one context
+for all questions without seeing them, abstractive or not, and every reader, a language
+model included (a compactor that sees the question, such as ``query_aware``, writes one
+context per probe and is bound only probe by probe). A context of budget ``m`` tokens, counted
 line by line, is at most ``m`` tokens of ``cl100k_base`` plus its line breaks, which the
 per-line count does not charge; with at most ``m`` line breaks there are fewer than
 ``2 ** (m * (C + 2) + 2)`` such contexts, ``C = log2 |V|`` (:func:`context_bits`). The
@@ -382,7 +384,10 @@ def counting_bound(session: Session, budget_tokens: int) -> float:
 
     ``min(1, context_bits(budget_tokens) / fact_bits(session))``: what a summary keeps of
     the task-relevant information, the kept share of chapter 6, is at most this, for
-    every compactor, since no context holds more than :func:`context_bits`.
+    every compactor that writes one context for all questions without seeing them, since
+    no context holds more than :func:`context_bits`. A compactor that sees the question
+    writes one context per probe and is bound only probe by probe: each probe's bits
+    must fit in :func:`context_bits` on their own.
 
     Parameters
     ----------
@@ -432,8 +437,12 @@ FANO_ITERATIONS = 200
 def counting_accuracy_bound(session: Session, budget_tokens: int) -> float:
     """The largest expected share of probes any context of ``budget_tokens`` lets be answered.
 
-    The counting bound in the unit of accuracy, for every compactor and every reader (a
-    language model included), on average over the generator's draws. Probe ``j``'s
+    The counting bound in the unit of accuracy, for every compactor that writes one context
+    ``S`` for all questions without seeing them, and every reader (a language model
+    included), on average over the generator's draws. A compactor that sees the question
+    writes one context per probe; the informations below then no longer add up against one
+    ``S``, and counting only requires ``b_j <= context_bits(budget_tokens)`` for each probe
+    separately. Probe ``j``'s
     answer is uniform over at least ``M_j = 2 ** b_j`` values (``b_j`` from
     :func:`probe_bits`; a decision's option is uniform over its topic's six, of which
     ``b_j`` counts the four discussed), independent of the other answers and of every

@@ -139,6 +139,49 @@ def test_the_agnostic_limit_opens_its_gap_from_71(main_runs, results):
         assert limit(run, 2000, "agnostic") < limit(run, 2000, "aware")
 
 
+def test_the_limits_are_1_exactly_while_the_supports_fit(main_runs):
+    """Supports share no line: agnostic = 1 iff their sum fits, aware = 1 iff the largest does."""
+    for run in main_runs:
+        for p in run["points"]:
+            fits_all = sum(run["support_tokens"]) <= p["budget"]
+            assert (p["agnostic"] == sum(run["probes"])) == fits_all
+            assert (p["aware"] == sum(run["probes"])) == (run["max_support"] <= p["budget"])
+        # n / (sum of support costs) lies between 39:1 and 71:1 on every session.
+        assert 39 <= run["tokens"] / sum(run["support_tokens"]) < 71
+
+
+def state_shares(runs, ratio, kinds):
+    answered = [0] * len(kinds)
+    asked = [0] * len(kinds)
+    for run in runs:
+        fields = point(run, ratio)["compactors"]["structured_state"]
+        for k in range(len(kinds)):
+            answered[k] += fields[k]
+            asked[k] += run["probes"][k]
+    return [a / n for a, n in zip(answered, asked, strict=True)]
+
+
+def test_the_structured_state_loses_recall_first_and_collapses_on_artifacts(main_runs, results):
+    """Recall is the weakest kind from 2:1 to 39:1; the artifact trail at 71:1 held-out."""
+    kinds = results["config"]["kinds"]
+    for held_out in (True, False):
+        runs = [r for r in main_runs if r["held_out"] == held_out]
+        for ratio in (2, 4, 7, 12, 22, 39):
+            shares = state_shares(runs, ratio, kinds)
+            assert min(range(4), key=shares.__getitem__) == kinds.index("recall")
+    held = [r for r in main_runs if r["held_out"]]
+    shares = state_shares(held, 71, kinds)
+    assert min(range(4), key=shares.__getitem__) == kinds.index("artifact")
+    a = kinds.index("artifact")
+    assert shares[a] <= 0.1 < 0.9 <= state_shares(held, 39, kinds)[a]
+    weakest = 0
+    for run in held:
+        fields = point(run, 71)["compactors"]["structured_state"][:4]
+        s = [f / n for f, n in zip(fields, run["probes"], strict=True)]
+        weakest += all(s[a] < s[k] for k in range(4) if k != a)
+    assert weakest >= 15
+
+
 def test_no_compactor_without_the_question_reaches_the_agnostic_limit(main_runs, results):
     """Not even structured_state, which the limit does not bound (it writes new lines)."""
     for run in main_runs:
