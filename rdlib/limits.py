@@ -44,14 +44,13 @@ and against chapter 12's n-gram code length of the transcript.
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 
-from .compaction import ENCODING, _line_cost, token_cost
+from .compaction import ENCODING, _check_budget, _line_cost, token_cost
 from .sessions import Session
 
 __all__ = [
@@ -86,16 +85,6 @@ def _check_session(session: Session) -> Session:
                 f"probe {probe.key!r} has a support line outside 0 .. {n - 1}: {probe.support}"
             )
     return session
-
-
-def _check_budget(budget_tokens: int) -> int:
-    if (
-        isinstance(budget_tokens, bool)
-        or not isinstance(budget_tokens, numbers.Integral)
-        or budget_tokens < 0
-    ):
-        raise ValueError(f"budget_tokens must be an integer >= 0; got {budget_tokens!r}")
-    return int(budget_tokens)
 
 
 def _problem(session: Session) -> tuple[NDArray[np.int64], list[NDArray[np.int64]]]:
