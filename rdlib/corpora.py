@@ -358,6 +358,11 @@ def fetch_corpora(directory: str | os.PathLike[str] | None = None) -> dict[Path,
     ------
     CorpusError
         If a fetch fails, or a file (fetched or stored) fails its SHA-256 check.
+
+    Examples
+    --------
+    >>> sorted(path.name for path in fetch_corpora())[:2]
+    ['alice29.txt', 'asyoulik.txt']
     """
     target = data_dir() if directory is None else Path(directory).expanduser().resolve()
     status: dict[Path, bool] = {}

@@ -326,6 +326,12 @@ def fact_bits(session: Session) -> float:
     ------
     ValueError
         If ``session`` is not a session with probes and facts.
+
+    Examples
+    --------
+    >>> from rdlib.sessions import generate_session
+    >>> round(fact_bits(generate_session(0, n_tokens=10_000)), 1)
+    51.9
     """
     session = _check_facts(session)
     return math.fsum(fact.bits for fact in session.facts)
@@ -352,6 +358,13 @@ def probe_bits(session: Session) -> tuple[float, ...]:
     ------
     ValueError
         If ``session`` has no facts, or a fact lies on no probe's support or on several.
+
+    Examples
+    --------
+    >>> from rdlib.sessions import generate_session
+    >>> session = generate_session(0, n_tokens=10_000)
+    >>> len(probe_bits(session)) == len(session.probes)
+    True
     """
     session = _check_facts(session)
     owner: dict[int, int] = {}
@@ -394,6 +407,13 @@ def counting_bound(session: Session, budget_tokens: int) -> float:
     ------
     ValueError
         As :func:`fact_bits` and :func:`context_bits`.
+
+    Examples
+    --------
+    >>> from rdlib.sessions import generate_session
+    >>> session = generate_session(0, n_tokens=10_000)
+    >>> round(counting_bound(session, 0), 3), counting_bound(session, 10)
+    (0.039, 1.0)
     """
     capacity = context_bits(budget_tokens)
     return min(1.0, capacity / fact_bits(session))
@@ -461,6 +481,13 @@ def counting_accuracy_bound(session: Session, budget_tokens: int) -> float:
     ------
     ValueError
         As :func:`probe_bits` and :func:`context_bits`.
+
+    Examples
+    --------
+    >>> from rdlib.sessions import generate_session
+    >>> session = generate_session(0, n_tokens=10_000)
+    >>> round(counting_accuracy_bound(session, 0), 2), counting_accuracy_bound(session, 10)
+    (0.24, 1.0)
     """
     capacity = context_bits(budget_tokens)
     bits = probe_bits(session)
@@ -542,6 +569,13 @@ def task_share(session: Session, order: int | None = None) -> TaskShare:
     ------
     ValueError
         If ``session`` has no facts or no ``generator_bits`` (built by hand).
+
+    Examples
+    --------
+    >>> from rdlib.sessions import generate_session
+    >>> share = task_share(generate_session(0, n_tokens=10_000))
+    >>> round(share.fact_bits / share.generator_bits, 3)
+    0.016
     """
     from .entropy import DEFAULT_ORDER, ngram_code_length
     from .tokens import tokenize, vocabulary_size
