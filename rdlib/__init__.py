@@ -84,6 +84,7 @@ from .gaussian import (
 )
 from .info import binary_entropy, entropy, mutual_information
 from .limits import (
+    TaskShare,
     context_bits,
     counting_accuracy_bound,
     counting_bound,
@@ -166,6 +167,7 @@ __all__ = [
     "RDCurve",
     "RDPoint",
     "Session",
+    "TaskShare",
     "TokenizerStats",
     "WaterFilling",
     "answer",

@@ -134,8 +134,8 @@ def token_cost(text: str) -> int:
     The text is split at ``"\\n"``, each line is tokenized alone (exactly as
     :func:`rdlib.tokenize`) and the counts are added; an empty line costs 0. Counting
     lines one at a time makes the cost of a set of lines the sum of their costs, which
-    is what the extractive limits of :mod:`rdlib.limits` need. Each distinct line is
-    tokenized once per process (a cache of :data:`LINE_CACHE_SIZE` lines).
+    is what the extractive limits of ``rdlib.limits`` need. Each distinct line is
+    tokenized once per process (a cache of 2**20 lines, ``rdlib.compaction.LINE_CACHE_SIZE``).
 
     Parameters
     ----------
@@ -925,7 +925,7 @@ def compact(
 
     Examples
     --------
-    >>> from rdlib.sessions import Message
+    >>> from rdlib import Message
     >>> compact("keep_recent", [Message("user", "hello world")], 10)
     '[user] hello world'
     >>> compact("shrink", [], 10)

@@ -280,6 +280,8 @@ def compression_gap_analysis(
     Returns
     -------
     GapAnalysis
+        The article's quantities (retention, distortion, Gaussian rate, rate fraction,
+        efficiency) and the largest share of the information r:1 compression can keep.
 
     Raises
     ------

@@ -389,9 +389,11 @@ def canterbury(name: str) -> str:
     The line ends are kept as they are (``alice29``, ``lcet10`` and ``plrabn12`` end their
     lines with CR LF, ``asyoulik`` with LF), each CR counting as a character.
 
-    The texts are in the public domain (see the module's docstring for each one); they
-    are taken from the MIT-licensed ``brotli-1.2.1.tar.gz`` on PyPI, fetched and checked
-    on first use.
+    The texts, Carroll's *Alice's Adventures in Wonderland*, Shakespeare's
+    *As You Like It*, the proceedings of the Library of Congress's 1992 *Workshop on
+    Electronic Texts* and Milton's *Paradise Lost*, are in the public domain; they are
+    taken from the MIT-licensed ``brotli-1.2.1.tar.gz`` on PyPI, fetched and checked on
+    first use.
 
     Parameters
     ----------
@@ -434,11 +436,11 @@ def code_corpus() -> str:
 
     The files of ``src/requests/`` in the sdist ``requests-2.32.3.tar.gz`` (Apache License
     2.0), in sorted path order (``requests/__init__.py`` first, ``requests/utils.py``
-    last), each preceded by one comment line, :data:`CODE_FILE_HEADER`, e.g.
-    ``# ==> requests/api.py <==``. The files are decoded as UTF-8 (Python's source
-    encoding); a few hold non-ASCII characters, so characters are slightly fewer than
-    bytes. Line ends are LF. Fetched from PyPI and checked on first use, independent of
-    whatever ``requests`` is installed.
+    last), each preceded by one comment line, ``# ==> {path} <==``
+    (``rdlib.corpora.CODE_FILE_HEADER``), e.g. ``# ==> requests/api.py <==``. The files
+    are decoded as UTF-8 (Python's source encoding); a few hold non-ASCII characters, so
+    characters are slightly fewer than bytes. Line ends are LF. Fetched from PyPI and
+    checked on first use, independent of whatever ``requests`` is installed.
 
     Returns
     -------

@@ -43,10 +43,8 @@ def hamming_distortion(n: int) -> NDArray[np.float64]:
 
     Examples
     --------
-    >>> hamming_distortion(3)
-    array([[0., 1., 1.],
-           [1., 0., 1.],
-           [1., 1., 0.]])
+    >>> hamming_distortion(3).tolist()
+    [[0.0, 1.0, 1.0], [1.0, 0.0, 1.0], [1.0, 1.0, 0.0]]
     """
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 2:
         raise ValueError(f"n must be an integer >= 2; got {n!r}")
@@ -83,8 +81,8 @@ def rate_distortion_bernoulli(p: float, D: ArrayLike) -> float | NDArray[np.floa
     --------
     >>> round(rate_distortion_bernoulli(0.5, 0.11), 4)
     0.5001
-    >>> rate_distortion_bernoulli(0.2, [0.0, 0.2, 0.5]).round(4)
-    array([0.7219, 0.    , 0.    ])
+    >>> rate_distortion_bernoulli(0.2, [0.0, 0.2, 0.5]).round(4).tolist()
+    [0.7219, 0.0, 0.0]
     """
     if np.ndim(p) != 0:
         raise ValueError(f"p must be a scalar probability in [0, 1]; got shape {np.shape(p)}")
@@ -178,8 +176,8 @@ def rate_distortion_uniform_hamming(m: int, D: ArrayLike) -> float | NDArray[np.
     --------
     >>> rate_distortion_uniform_hamming(4, 0.0)
     2.0
-    >>> rate_distortion_uniform_hamming(4, [0.25, 0.75]).round(4)
-    array([0.7925, 0.    ])
+    >>> rate_distortion_uniform_hamming(4, [0.25, 0.75]).round(4).tolist()
+    [0.7925, 0.0]
     """
     if isinstance(m, bool) or not isinstance(m, int | np.integer) or m < 2:
         raise ValueError(f"m must be an integer >= 2; got {m!r}")
@@ -288,8 +286,8 @@ def rate_distortion_hamming(p_x: ArrayLike, D: ArrayLike) -> float | NDArray[np.
     D = 3 min p = 0.15; beyond it the least likely symbol drops out.
 
     >>> p = [0.5, 0.25, 0.2, 0.05]
-    >>> rate_distortion_hamming(p, [0.0, 0.1, 0.3, 0.5]).round(6)
-    array([1.680482, 1.05299 , 0.354184, 0.      ])
+    >>> rate_distortion_hamming(p, [0.0, 0.1, 0.3, 0.5]).round(6).tolist()
+    [1.680482, 1.05299, 0.354184, 0.0]
     """
     px = check_distribution(p_x, "p_x")
     if px.ndim != 1 or px.size < 2:

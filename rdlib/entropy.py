@@ -219,7 +219,9 @@ def _check_alphabet(alphabet_size: int | None, x: NDArray[np.int64]) -> int:
     return size
 
 
-def ngram_costs(symbols: ArrayLike, order: int, alphabet_size: int | None = None) -> NDArray:
+def ngram_costs(
+    symbols: ArrayLike, order: int, alphabet_size: int | None = None
+) -> NDArray[np.float64]:
     """Per-symbol ideal code lengths of an adaptive n-gram model, in bits.
 
     The model conditions each symbol on the ``order`` symbols before it (order
@@ -235,7 +237,9 @@ def ngram_costs(symbols: ArrayLike, order: int, alphabet_size: int | None = None
     ``count(ctx)`` its sum over ``x`` and ``distinct(ctx)`` the number of
     distinct ``x`` seen after ``ctx`` (its distinct continuations), the
     probability of order ``j`` is built on that of order ``j - 1``, whose
-    context ``ctx'`` drops the oldest symbol::
+    context ``ctx'`` drops the oldest symbol:
+
+    .. code-block:: text
 
         p_{-1}(x)     = 1 / |𝒳|
         p_j(x | ctx)  = (max(count(ctx, x) - discount_j, 0)
@@ -278,8 +282,8 @@ def ngram_costs(symbols: ArrayLike, order: int, alphabet_size: int | None = None
 
     Examples
     --------
-    >>> ngram_costs([0, 1, 0, 1, 0, 1], order=1, alphabet_size=2).round(3)
-    array([1.   , 1.   , 1.   , 1.585, 0.17 , 0.263])
+    >>> ngram_costs([0, 1, 0, 1, 0, 1], order=1, alphabet_size=2).round(3).tolist()
+    [1.0, 1.0, 1.0, 1.585, 0.17, 0.263]
     """
     x = _check_symbols(symbols)
     k = _check_count(order, "order", 0)
@@ -292,7 +296,7 @@ def ngram_costs(symbols: ArrayLike, order: int, alphabet_size: int | None = None
 def ngram_code_length(symbols: ArrayLike, order: int, alphabet_size: int | None = None) -> float:
     """Total ideal code length, in bits, of the adaptive n-gram model of :func:`ngram_costs`.
 
-    The sum of the per-symbol costs (added exactly, with :func:`math.fsum`).
+    The sum of the per-symbol costs (added exactly, with ``math.fsum``).
     Divided by the number of tokens it is an upper bound on the entropy rate in
     bits per token; divided by the number of characters, in bits per character.
 
@@ -426,8 +430,8 @@ def block_entropies(symbols: ArrayLike, max_k: int) -> BlockEntropies:
     Examples
     --------
     >>> result = block_entropies([0, 1, 0, 1, 0, 1, 0, 1], max_k=2)
-    >>> result.per_symbol.round(3), result.conditional.round(3)
-    (array([1.   , 0.493]), array([ 1.   , -0.015]))
+    >>> result.per_symbol.round(3).tolist(), result.conditional.round(3).tolist()
+    ([1.0, 0.493], [1.0, -0.015])
     """
     x = _check_symbols(symbols)
     k_max = _check_count(max_k, "max_k", 1)
@@ -563,7 +567,7 @@ def entropy_report(
     """Every estimate of a text's entropy rate, per character and per token of each tokenizer.
 
     For the text: the six compressors of :func:`bits_per_char`. For each
-    tokenizer: its tokens (``rdlib.tokens.tokenize``), its characters per token,
+    tokenizer: its tokens (:func:`~rdlib.tokenize`), its characters per token,
     the plug-in unigram entropy of the tokens (:func:`unigram_entropy`; a
     lower-biased estimate, not a code length) and the adaptive n-gram model
     (:func:`ngram_code_length` at ``order``, alphabet the vocabulary). Every

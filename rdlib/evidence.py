@@ -50,8 +50,8 @@ def ratio_from_removed(percent_removed: ArrayLike) -> float | NDArray[np.float64
     --------
     >>> round(ratio_from_removed(98.0), 9)
     50.0
-    >>> ratio_from_removed([0.0, 50.0, 99.0]).round(6)
-    array([  1.,   2., 100.])
+    >>> ratio_from_removed([0.0, 50.0, 99.0]).round(6).tolist()
+    [1.0, 2.0, 100.0]
     """
     pct = as_float_array(percent_removed, "percent_removed")
     bad = ~((pct >= 0) & (pct < 100))
@@ -99,8 +99,8 @@ FACTORY_2025: tuple[CompactionResult, ...] = (
     CompactionResult("OpenAI", 3.35, 99.3, "LLM judge (GPT-5.2)", "factory2025"),
 )
 
-#: The same evaluation's weakest dimension for every system, artifact trail:
-#: the lowest and highest of the three systems' scores (0-5).
+#: The weakest dimension of the evaluation in FACTORY_2025 (artifact trail), for every
+#: system: the lowest and highest of the three systems' scores (0-5).
 ARTIFACT_TRAIL_RANGE_2025: tuple[float, float] = (2.19, 2.45)
 
 
@@ -193,7 +193,8 @@ COVER_KING_1978 = PublishedRate(
     1,
 )
 
-#: Every published rate on English text above, for a table.
+#: Every published rate on English text (BELLARD_TSZIP_ALICE29, BROWN_1992,
+#: COVER_KING_1978), for a table.
 PUBLISHED_TEXT_RATES: tuple[PublishedRate, ...] = (
     *BELLARD_TSZIP_ALICE29,
     BROWN_1992,

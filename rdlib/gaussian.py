@@ -58,8 +58,8 @@ def rate_distortion_gaussian(sigma_sq: ArrayLike, D: ArrayLike) -> float | NDArr
     --------
     >>> round(rate_distortion_gaussian(1.0, 0.25), 6)
     1.0
-    >>> rate_distortion_gaussian(1.0, [0.5, 1.0, 2.0])
-    array([0.5, 0. , 0. ])
+    >>> rate_distortion_gaussian(1.0, [0.5, 1.0, 2.0]).tolist()
+    [0.5, 0.0, 0.0]
     """
     s = check_positive_finite(sigma_sq, "sigma_sq")
     d = check_nonnegative(D, "D")
@@ -99,8 +99,8 @@ def distortion_rate_gaussian(sigma_sq: ArrayLike, R: ArrayLike) -> float | NDArr
     --------
     >>> distortion_rate_gaussian(1.0, 1.0)
     0.25
-    >>> distortion_rate_gaussian(4.0, [0.0, 0.5, 2.0])
-    array([4.  , 2.  , 0.25])
+    >>> distortion_rate_gaussian(4.0, [0.0, 0.5, 2.0]).tolist()
+    [4.0, 2.0, 0.25]
     """
     s = check_positive_finite(sigma_sq, "sigma_sq")
     r = check_nonnegative(R, "R")
@@ -111,7 +111,7 @@ class WaterFilling(NamedTuple):
     """Result of :func:`reverse_water_filling`."""
 
     level: float
-    """The water level :math:`\\lambda`: every component's distortion is at most this."""
+    """The water level :math:`\\lambda`, which bounds every component's distortion."""
     distortions: NDArray[np.float64]
     """:math:`D_i = \\min(\\lambda, \\sigma_i^2)`, one per component; they sum to D."""
     rate: float

@@ -56,8 +56,8 @@ def entropy(p: ArrayLike, base: float = 2) -> float | NDArray[np.float64]:
     --------
     >>> entropy([0.5, 0.25, 0.25])
     1.5
-    >>> entropy([[1.0, 0.0], [0.5, 0.5]])
-    array([0., 1.])
+    >>> entropy([[1.0, 0.0], [0.5, 0.5]]).tolist()
+    [0.0, 1.0]
     """
     b = _check_base(base)
     arr = check_distribution(p, "p")
@@ -89,8 +89,8 @@ def binary_entropy(p: ArrayLike) -> float | NDArray[np.float64]:
     --------
     >>> binary_entropy(0.5)
     1.0
-    >>> binary_entropy([0.0, 0.11, 1.0]).round(4)
-    array([0.    , 0.4999, 0.    ])
+    >>> binary_entropy([0.0, 0.11, 1.0]).round(4).tolist()
+    [0.0, 0.4999, 0.0]
     """
     arr = check_unit_interval(p, "p")
     h = -(_plogp(arr) + _plogp(1.0 - arr)) + 0.0

@@ -177,11 +177,11 @@ def extractive_limits(session: Session, budget_tokens: int) -> tuple[float, floa
     """The best share of a session's probes any extractive compactor lets the reader answer.
 
     With every probe equally likely, and a compactor keeping a set of lines of total
-    :func:`~rdlib.compaction.token_cost` at most ``budget_tokens``:
+    :func:`~rdlib.token_cost` at most ``budget_tokens``:
 
     - ``agnostic``: the largest share of probes whose supports all lie in one kept set
       (the compactor does not know the probe), a set-union knapsack solved exactly by
-      :func:`scipy.optimize.milp` over the union of the supports;
+      ``scipy.optimize.milp`` over the union of the supports;
     - ``aware``: the share of probes whose own support fits in the budget (the compactor
       knows the probe and may keep a different set for each).
 
@@ -210,7 +210,7 @@ def extractive_limits(session: Session, budget_tokens: int) -> tuple[float, floa
 
     Examples
     --------
-    >>> from rdlib.sessions import Message, Probe, Session
+    >>> from rdlib import Message, Probe, Session
     >>> messages = (Message("user", "the port is 8080\\nthe host is db1\\nsome chatter"),)
     >>> probes = (Probe("Which port?", "8080", "recall", "port", (0,)),
     ...           Probe("Which host?", "db1", "recall", "host", (1,)))
@@ -265,7 +265,7 @@ def token_capacity() -> float:
 def context_bits(budget_tokens: int) -> float:
     """The most information a context of ``budget_tokens`` tokens can hold, in bits.
 
-    A context's budget is its :func:`~rdlib.compaction.token_cost`, the sum of its
+    A context's budget is its :func:`~rdlib.token_cost`, the sum of its
     lines' token counts, which does not charge the line breaks. A context with ``k <= m``
     tokens and ``j <= m`` line breaks (``m`` the budget) is one arrangement of them:
     ``binomial(k + j, j)`` places for the breaks, ``|V| ** k`` token strings. Summing over
@@ -320,7 +320,7 @@ def fact_bits(session: Session) -> float:
     Returns
     -------
     float
-        Bits (added with :func:`math.fsum`).
+        Bits (added with ``math.fsum``).
 
     Raises
     ------
@@ -329,7 +329,7 @@ def fact_bits(session: Session) -> float:
 
     Examples
     --------
-    >>> from rdlib.sessions import generate_session
+    >>> from rdlib import generate_session
     >>> round(fact_bits(generate_session(0, n_tokens=10_000)), 1)
     51.9
     """
@@ -361,7 +361,7 @@ def probe_bits(session: Session) -> tuple[float, ...]:
 
     Examples
     --------
-    >>> from rdlib.sessions import generate_session
+    >>> from rdlib import generate_session
     >>> session = generate_session(0, n_tokens=10_000)
     >>> len(probe_bits(session)) == len(session.probes)
     True
@@ -410,7 +410,7 @@ def counting_bound(session: Session, budget_tokens: int) -> float:
 
     Examples
     --------
-    >>> from rdlib.sessions import generate_session
+    >>> from rdlib import generate_session
     >>> session = generate_session(0, n_tokens=10_000)
     >>> round(counting_bound(session, 0), 3), counting_bound(session, 10)
     (0.039, 1.0)
@@ -484,7 +484,7 @@ def counting_accuracy_bound(session: Session, budget_tokens: int) -> float:
 
     Examples
     --------
-    >>> from rdlib.sessions import generate_session
+    >>> from rdlib import generate_session
     >>> session = generate_session(0, n_tokens=10_000)
     >>> round(counting_accuracy_bound(session, 0), 2), counting_accuracy_bound(session, 10)
     (0.24, 1.0)
@@ -513,7 +513,7 @@ class TaskShare(NamedTuple):
     fact_bits : float
         The facts' information (:func:`fact_bits`).
     generator_bits : float
-        The generator's draws (:attr:`rdlib.sessions.Session.generator_bits`): an upper
+        The generator's draws (:attr:`rdlib.Session.generator_bits`): an upper
         bound on the session's information for a reader who knows the code corpus and
         the templates.
     ngram_bits : float
@@ -521,7 +521,7 @@ class TaskShare(NamedTuple):
         tokens: an upper bound on its information for a reader who knows nothing
         beforehand, what a reader of a real transcript can compute.
     tokens : int
-        The session's length, :func:`~rdlib.compaction.token_cost` of its text.
+        The session's length, :func:`~rdlib.token_cost` of its text.
     """
 
     fact_bits: float
@@ -531,12 +531,12 @@ class TaskShare(NamedTuple):
 
     @property
     def share_generator(self) -> float:
-        """``fact_bits / generator_bits``: the facts' share of the generator's draws."""
+        """The facts' share of the generator's draws, ``fact_bits / generator_bits``."""
         return self.fact_bits / self.generator_bits
 
     @property
     def share_ngram(self) -> float:
-        """``fact_bits / ngram_bits``: the facts' share of the n-gram code length."""
+        """The facts' share of the n-gram code length, ``fact_bits / ngram_bits``."""
         return self.fact_bits / self.ngram_bits
 
     @property
@@ -572,7 +572,7 @@ def task_share(session: Session, order: int | None = None) -> TaskShare:
 
     Examples
     --------
-    >>> from rdlib.sessions import generate_session
+    >>> from rdlib import generate_session
     >>> share = task_share(generate_session(0, n_tokens=10_000))
     >>> round(share.fact_bits / share.generator_bits, 3)
     0.016

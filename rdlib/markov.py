@@ -127,9 +127,9 @@ def stationary_contexts(transition: ArrayLike) -> NDArray[np.float64]:
     Parameters
     ----------
     transition : array_like
-        The source (see the module's docstring for the two layouts): shape
-        ``(A,) * k + (A,)`` or ``(A**k, A)``, rows summing to 1, at most
-        :data:`MAX_CONTEXTS` contexts.
+        The source, in either of the two layouts described in the introduction of
+        ``rdlib.markov`` in the API reference: shape ``(A,) * k + (A,)`` or ``(A**k, A)``,
+        rows summing to 1, at most 4,096 contexts (``rdlib.markov.MAX_CONTEXTS``).
 
     Returns
     -------
@@ -145,8 +145,8 @@ def stationary_contexts(transition: ArrayLike) -> NDArray[np.float64]:
 
     Examples
     --------
-    >>> stationary_contexts([[0.9, 0.1], [0.5, 0.5]]).round(6)
-    array([0.833333, 0.166667])
+    >>> stationary_contexts([[0.9, 0.1], [0.5, 0.5]]).round(6).tolist()
+    [0.833333, 0.166667]
     """
     return _stationary(*_transition_rows(transition))
 
@@ -157,13 +157,14 @@ def markov_entropy_rate(transition: ArrayLike) -> float:
     ``sum_s pi(s) H(transition[s])``: the rows' entropies weighted by the
     stationary distribution ``pi`` of the contexts (:func:`stationary_contexts`).
     It is the limit of ``H(X^n) / n`` and of ``H(X_n | X^(n-1))``, the quantity the
-    estimators of :mod:`rdlib.entropy` try to recover from a sample.
+    estimators of ``rdlib.entropy`` try to recover from a sample.
 
     Parameters
     ----------
     transition : array_like
-        Shape ``(A,) * k + (A,)`` or ``(A**k, A)`` (see the module's docstring);
-        every row a probability vector; at most :data:`MAX_CONTEXTS` contexts; the
+        Shape ``(A,) * k + (A,)`` or ``(A**k, A)`` (the layouts are described in
+        the introduction of ``rdlib.markov`` in the API reference); every row a
+        probability vector; at most 4,096 contexts (``rdlib.markov.MAX_CONTEXTS``); the
         context chain with a single stationary distribution.
 
     Returns
@@ -221,12 +222,13 @@ def sample_markov(transition: ArrayLike, n: int, seed: int) -> NDArray[np.int64]
     Parameters
     ----------
     transition : array_like
-        The source: shape ``(A,) * k + (A,)`` or ``(A**k, A)`` (see the module's
-        docstring), with a single stationary distribution of contexts.
+        The source: shape ``(A,) * k + (A,)`` or ``(A**k, A)`` (the layouts are
+        described in the introduction of ``rdlib.markov`` in the API reference), with a
+        single stationary distribution of contexts.
     n : int
         Number of symbols, >= 1.
     seed : int
-        Seed of :func:`numpy.random.default_rng`, an integer >= 0.
+        Seed of ``numpy.random.default_rng``, an integer >= 0.
 
     Returns
     -------
@@ -241,8 +243,8 @@ def sample_markov(transition: ArrayLike, n: int, seed: int) -> NDArray[np.int64]
 
     Examples
     --------
-    >>> sample_markov([[0.0, 1.0], [1.0, 0.0]], 6, seed=1)
-    array([1, 0, 1, 0, 1, 0])
+    >>> sample_markov([[0.0, 1.0], [1.0, 0.0]], 6, seed=1).tolist()
+    [1, 0, 1, 0, 1, 0]
     """
     n = _positive_count(n, "n")
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
@@ -274,7 +276,8 @@ def markov_code_length(transition: ArrayLike, symbols: ArrayLike) -> float:
     Parameters
     ----------
     transition : array_like
-        The source (see the module's docstring).
+        The source: shape ``(A,) * k + (A,)`` or ``(A**k, A)`` (the layouts are
+        described in the introduction of ``rdlib.markov`` in the API reference).
     symbols : array_like of int
         A sequence in ``0 .. A-1``, at least ``k`` symbols long.
 

@@ -28,7 +28,8 @@ __all__ = [
     "use_book_style",
 ]
 
-#: The Okabe–Ito colours by name, in the order of the style's colour cycle.
+#: The Okabe–Ito colours by name, in the order of the style's colour cycle: blue,
+#: vermillion, green, purple, orange, sky, black, yellow.
 PALETTE: dict[str, str] = {
     "blue": "#0072B2",
     "vermillion": "#D55E00",
@@ -71,7 +72,7 @@ def show_figure(fig: Figure | None = None) -> None:
     Jupyter's inline display stores a text repr (``<Figure size …>``) beside
     every figure; chapters call this instead, so their stored outputs hold
     the image and nothing else. Outside IPython the figure is just closed:
-    save it with :meth:`~matplotlib.figure.Figure.savefig` first if you want it.
+    save it with ``fig.savefig`` first if you want it.
 
     Parameters
     ----------
@@ -143,7 +144,7 @@ def plot_rate_distortion(
     distortion_label, rate_label : str, optional
         Axis labels, with units.
     **line_kwargs
-        Passed on to :meth:`matplotlib.axes.Axes.plot` (``label``, ``color``…).
+        Passed on to ``matplotlib.axes.Axes.plot`` (``label``, ``color``…).
 
     Returns
     -------
@@ -196,7 +197,7 @@ def plot_distortion_rate(
     log_distortion : bool, optional
         Put the distortion on a logarithmic axis (then `D` should be > 0).
     **line_kwargs
-        Passed on to :meth:`matplotlib.axes.Axes.plot`.
+        Passed on to ``matplotlib.axes.Axes.plot``.
 
     Returns
     -------

@@ -131,7 +131,8 @@ def answer(query: str, strings: ArrayLike, length: int) -> NDArray[np.int64]:
     strings : array_like of int
         Strings as integers in ``[0, 2**length)``; bit ``t`` is symbol ``t``.
     length : int
-        Their common length, in ``[0, MAX_LENGTH]`` (0 is the empty string).
+        Their common length, in ``[0, 12]`` (0 is the empty string; 12 is
+        ``rdlib.pruning.MAX_LENGTH``).
 
     Returns
     -------
@@ -191,7 +192,7 @@ def prompt_probabilities(length: int, *, stay: float = 0.9) -> NDArray[np.float6
     Parameters
     ----------
     length : int
-        Prompt length L, in ``[1, MAX_LENGTH]``.
+        Prompt length L, in ``[1, 12]`` (12 is ``rdlib.pruning.MAX_LENGTH``).
     stay : float, optional
         ``P(x_{t+1} = x_t)``, in (0, 1). Default 0.9.
 
@@ -249,7 +250,7 @@ def pruning_losses(length: int) -> NDArray[np.bool_]:
     Parameters
     ----------
     length : int
-        Prompt length L, in ``[1, MAX_LENGTH]``.
+        Prompt length L, in ``[1, 12]`` (12 is ``rdlib.pruning.MAX_LENGTH``).
 
     Returns
     -------
@@ -312,7 +313,7 @@ def best_loss_by_size(length: int, *, query_aware: bool = False) -> NDArray[np.f
     Parameters
     ----------
     length : int
-        Prompt length L, in ``[1, MAX_LENGTH]``.
+        Prompt length L, in ``[1, 12]`` (12 is ``rdlib.pruning.MAX_LENGTH``).
     query_aware : bool, optional
         If False (default) the loss is the mean over the four questions (the
         compressor does not know which is asked); if True, one table per
@@ -329,7 +330,7 @@ def best_loss_by_size(length: int, *, query_aware: bool = False) -> NDArray[np.f
     Raises
     ------
     ValueError
-        If `length` is not an integer in ``[1, MAX_LENGTH]`` or `query_aware`
+        If `length` is not an integer in ``[1, 12]`` or `query_aware`
         is not a bool.
 
     Examples
@@ -476,7 +477,7 @@ def pruning_curve(length: int, *, stay: float = 0.9, query_aware: bool = False) 
     Parameters
     ----------
     length : int
-        Prompt length L, in ``[1, MAX_LENGTH]``.
+        Prompt length L, in ``[1, 12]`` (12 is ``rdlib.pruning.MAX_LENGTH``).
     stay : float, optional
         Markov chain's probability of repeating a symbol, in (0, 1).
     query_aware : bool, optional
@@ -535,7 +536,7 @@ def dual_bound(
     Parameters
     ----------
     length : int
-        Prompt length L, in ``[1, MAX_LENGTH]``.
+        Prompt length L, in ``[1, 12]`` (12 is ``rdlib.pruning.MAX_LENGTH``).
     rate : float
         The budget kappa: expected fraction of positions kept, in [0, 1].
     multipliers : array_like
@@ -597,7 +598,7 @@ def optimal_distortion_rate(
     Parameters
     ----------
     length : int
-        Prompt length L, in ``[1, MAX_LENGTH]`` (``MAX_LENGTH = 12``: every
+        Prompt length L, in ``[1, 12]`` (12 is ``rdlib.pruning.MAX_LENGTH``: every
         prompt and every subset of positions is enumerated).
     rates : array_like
         Expected fractions of positions kept (kappa), each in [0, 1].
@@ -616,7 +617,7 @@ def optimal_distortion_rate(
     Raises
     ------
     ValueError
-        If `length` is not an integer in ``[1, MAX_LENGTH]``, a fraction lies
+        If `length` is not an integer in ``[1, 12]``, a fraction lies
         outside [0, 1] or is NaN, or `stay` is outside (0, 1).
 
     Examples
@@ -639,7 +640,7 @@ def fixed_subset_losses(length: int, *, stay: float = 0.9) -> NDArray[np.float64
     Parameters
     ----------
     length : int
-        Prompt length L, in ``[1, MAX_LENGTH]``.
+        Prompt length L, in ``[1, 12]`` (12 is ``rdlib.pruning.MAX_LENGTH``).
     stay : float, optional
         Markov chain's probability of repeating a symbol, in (0, 1).
 
@@ -711,7 +712,7 @@ def keep_what_is_asked(length: int, budgets: ArrayLike, *, stay: float = 0.9) ->
     Parameters
     ----------
     length : int
-        Prompt length L, in ``[1, MAX_LENGTH]``.
+        Prompt length L, in ``[1, 12]`` (12 is ``rdlib.pruning.MAX_LENGTH``).
     budgets : array_like of int
         Largest number of positions kept, each in ``[0, length]``.
     stay : float, optional
@@ -771,7 +772,7 @@ def optimal_rate_distortion(
     Parameters
     ----------
     length : int
-        Prompt length L, in ``[1, MAX_LENGTH]``.
+        Prompt length L, in ``[1, 12]`` (12 is ``rdlib.pruning.MAX_LENGTH``).
     distortions : array_like
         Expected 0/1 loss allowed, each in [0, 1].
     stay : float, optional

@@ -174,13 +174,14 @@ class Message:
 
     @property
     def tag(self) -> str:
-        """The role tag that starts the message's first line: ``[user]``, ``[tool:read_file]``."""
+        """The role tag that starts the message's first line, e.g. ``[user]`` or
+        ``[tool:read_file]``."""
         return f"[{self.role}:{self.tool}]" if self.tool else f"[{self.role}]"
 
     @property
     def lines(self) -> tuple[str, ...]:
-        """The message rendered as transcript lines: the tag, a space and the first line of
-        the text, then the text's other lines unchanged."""
+        """The message rendered as transcript lines (the tag, a space and the first line of
+        the text, then the text's other lines unchanged)."""
         first, *rest = self.text.split("\n")
         return (f"{self.tag} {first}", *rest)
 
@@ -303,7 +304,7 @@ class Session:
 
     @property
     def text(self) -> str:
-        """The rendered transcript: ``"\\n".join(self.lines)``."""
+        """The rendered transcript, ``"\\n".join(self.lines)``."""
         return "\n".join(self.lines)
 
 
@@ -1211,11 +1212,13 @@ def generate_session(
     other facts are recall facts, spread over the tickets and planted at random points
     in them, by the user, by the agent or in a tool's output (several to a configuration
     listing when they are many); the first two are the
-    user's preferences, stated in the first message and recalled near the end. Bulk
-    fills the gaps between planted events (see the module's description), in shares
-    drawn at random, so that the session's length, the sum over its lines of their
-    ``cl100k_base`` token counts (``rdlib.compaction.token_cost`` of its text), is within
-    :data:`TOKEN_TOLERANCE` tokens of ``n_tokens``.
+    user's preferences, stated in the first message and recalled near the end. Bulk, text
+    no probe needs (slices of the source of ``requests`` read with a ``read_file`` tool,
+    ``pydoc`` output, searches, test runs, shell output, the agent's reasoning, the user's
+    chatter), fills the gaps between planted events, in shares drawn at random, so that
+    the session's length, the sum over its lines of their ``cl100k_base`` token counts
+    (:func:`~rdlib.token_cost` of its text), is within 30 tokens
+    (``rdlib.sessions.TOKEN_TOLERANCE``) of ``n_tokens``.
 
     Every fact has one probe (artifact and decision probes take several facts each):
     recall per recall fact, and artifact, decision and continuation per ticket.
@@ -1226,13 +1229,14 @@ def generate_session(
         The seed (>= 0) of ``numpy.random.default_rng``; the session depends on nothing
         else than the four arguments, on every machine.
     n_tokens : int, optional
-        The session's length in tokens, from :data:`MIN_TOKENS` to 2,000,000
-        (default 50,000).
+        The session's length in tokens, from 2,000 (``rdlib.sessions.MIN_TOKENS``) to
+        2,000,000 (default 50,000).
     fact_density : float, optional
-        Planted facts per 1,000 tokens, in (0, :data:`MAX_FACT_DENSITY`] (default
-        :data:`DEFAULT_FACT_DENSITY`, 1.0). There must be at least 6 facts (one ticket),
-        at most 3,840 recall facts (8 environments x 40 services x 12 attributes), and the
-        planted lines must fit in ``n_tokens``.
+        Planted facts per 1,000 tokens, in (0, 60] (60 is
+        ``rdlib.sessions.MAX_FACT_DENSITY``; default :data:`DEFAULT_FACT_DENSITY`, 1.0).
+        There must be at least 6 facts (one ticket), at most 3,840 recall facts (8
+        environments x 40 services x 12 attributes), and the planted lines must fit in
+        ``n_tokens``.
     held_out : bool, optional
         Phrase every binding statement and every probe question with the held-out
         templates only (default: the development templates only).

@@ -52,13 +52,13 @@ class RDPoint:
     iterations : int
         Blahut–Arimoto updates applied (evaluations of the update map, for
         the accelerated solver); 0 means the starting point was returned.
-    q_xhat : ndarray, shape (M,)
-        Output distribution :math:`q(\\hat x)` of `channel`.
-    channel : ndarray, shape (n, M)
-        The test channel :math:`p(\\hat x \\mid x)`; rows sum to 1.
-    gap_history : ndarray, shape (iterations + 1,)
+    q_xhat : ndarray
+        Output distribution :math:`q(\\hat x)` of `channel`, shape ``(M,)``.
+    channel : ndarray
+        The test channel :math:`p(\\hat x \\mid x)`, shape ``(n, M)``; rows sum to 1.
+    gap_history : ndarray
         The certified gap at the start and after each update, for
-        convergence plots.
+        convergence plots; shape ``(iterations + 1,)``.
     newton_steps : int
         Newton steps taken by the accelerated solver (0 for plain
         Blahut–Arimoto).
@@ -88,9 +88,13 @@ class RDCurve(NamedTuple):
     """
 
     rates: NDArray[np.float64]
+    """The rate of each point, in bits per source symbol."""
     distortions: NDArray[np.float64]
+    """The expected distortion of each point."""
     betas: NDArray[np.float64]
+    """The slope magnitude of each point, in bits per unit of distortion."""
     gaps: NDArray[np.float64]
+    """Each point's certified gap in bits, as in :attr:`RDPoint.gap`."""
 
 
 def _check_source(p_x: ArrayLike, distortion: ArrayLike) -> tuple[NDArray, NDArray]:
@@ -338,8 +342,8 @@ def rate_distortion_curve(
     --------
     >>> from rdlib import hamming_distortion
     >>> curve = rate_distortion_curve([0.5, 0.5], hamming_distortion(2), [1.0, 3.0])
-    >>> curve.distortions.round(4), bool(curve.gaps.max() <= 1e-9)
-    (array([0.3333, 0.1111]), True)
+    >>> curve.distortions.round(4).tolist(), bool(curve.gaps.max() <= 1e-9)
+    ([0.3333, 0.1111], True)
     """
     px, d = _check_source(p_x, distortion)
     b = np.atleast_1d(as_float_array(betas, "betas"))

@@ -29,7 +29,7 @@ def format_table(
         The table body; every row has one value per column. A value of
         ``None`` marks a cell with nothing to show.
     formats : sequence of str
-        One :meth:`str.format` template per column, such as ``"{:.3f}"`` or
+        One ``str.format`` template per column, such as ``"{:.3f}"`` or
         ``"{:.1f}:1"``.
     rule : str, optional
         A single character drawn as a line under the header; ``""`` for none.
