@@ -1,7 +1,8 @@
 # Two commands set everything up on a machine that has only python3 (3.11):
 #   make book   build the website into _build/html
-#   make test   run every check (lint, rdlib tests, notebook outputs on three numeric
-#               back-ends, warning-free build, the site in a browser)
+#   make test   run every check (lint, the workflow files, rdlib tests, notebook outputs on
+#               three numeric back-ends, warning-free build, the site in a browser with an
+#               accessibility audit)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -13,12 +14,15 @@ MATHJAX := _static_local/mathjax/.mathjax-3.2.2
 BENCH_VENV  := .venv-bench
 BENCH_STAMP := $(BENCH_VENV)/.installed
 
-.PHONY: book test lint unit nbval nbval-cpus build-strict site outputs corpora experiment bench baselines pdf clean help
+.PHONY: book test lint unit nbval nbval-cpus nbval-avx512 nbval-avx2 build-strict site outputs corpora experiment bench baselines pdf workflows test-unpinned clean help
 
 help:
 	@echo "make book   build the book into _build/html (creates .venv on first use)"
-	@echo "make test   lint, rdlib tests, nbval over every chapter on three numeric back-ends,"
-	@echo "            warning-free build, the site in a browser"
+	@echo "make test   lint, the workflow files, rdlib tests, nbval over every chapter on three"
+	@echo "            numeric back-ends, warning-free build, the site in a browser (with an"
+	@echo "            axe-core accessibility audit in light and dark mode)"
+	@echo "make test-unpinned [LOWEST=1]  rdlib alone in a fresh environment with the latest (or"
+	@echo "            the lowest allowed) releases, as its workflow runs it; needs the registry"
 	@echo "make outputs  re-execute the chapters in place (after editing one)"
 	@echo "make bench  benchmarks: Blahut-Arimoto against dit (Hamming curve, Gaussian grid),"
 	@echo "            pruning limits against HiGHS, the n-gram code against plain Python and PPMd,"
@@ -54,12 +58,29 @@ book: $(STAMP) $(MATHJAX) corpora
 	@echo
 	@echo "Book built. Open file://$(CURDIR)/$(BOOK_HTML)"
 
-test: lint unit nbval nbval-cpus build-strict site
+# make test runs its checks two at a time, one per core of a small machine, each check's
+# output printed whole when it ends; a failing check does not stop the others (-k). They are independent (none reads what another writes)
+# but for the browser test, which reads the site that build-strict builds: inside make test
+# (SITE_AFTER) it waits for it, then runs beside the notebook checks. Everything the checks
+# need is set up first, once. The longest start first.
+TEST_CHECKS := build-strict site-1-of-2 site-2-of-2 nbval nbval-avx512 nbval-avx2 unit lint workflows
+
+test: $(STAMP) $(MATHJAX) corpora
+	$(MAKE) --no-print-directory -j2 --keep-going --output-sync=target SITE_AFTER=build-strict $(TEST_CHECKS)
 	@echo "make test: all checks passed"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# The GitHub workflows, offline: against GitHub's workflow schema (it ships inside
+# check-jsonschema), and zizmor's security audits, failing on any finding of medium
+# severity or above (too broad permissions, persisted credentials, template injection...).
+# .github/zizmor.yml lets GitHub's own actions/* be pinned by tag; nothing else is relaxed.
+workflows: $(STAMP)
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	$(BIN)/zizmor --offline --no-progress --min-severity medium --config .github/zizmor.yml \
+	    .github/workflows
 
 unit: $(STAMP) corpora
 	$(BIN)/pytest --mpl
@@ -83,11 +104,15 @@ AVX512_GROUPS := X86_V4 AVX512_ICL AVX512_SPR
 AVX2_GROUPS   := X86_V3 $(AVX512_GROUPS)
 endif
 
-nbval-cpus: $(STAMP) corpora
+nbval-cpus: nbval-avx512 nbval-avx2
+
+nbval-avx512: $(STAMP) corpora
 	NPY_DISABLE_CPU_FEATURES="$(AVX512_GROUPS)" OPENBLAS_NUM_THREADS=1 \
 	    $(BIN)/python scripts/numeric_backend.py --expect-off $(AVX512_GROUPS) --expect-threads 1
 	NPY_DISABLE_CPU_FEATURES="$(AVX512_GROUPS)" OPENBLAS_NUM_THREADS=1 \
 	    $(BIN)/pytest --nbval chapters
+
+nbval-avx2: $(STAMP) corpora
 	NPY_DISABLE_CPU_FEATURES="$(AVX2_GROUPS)" \
 	    $(BIN)/python scripts/numeric_backend.py --expect-off $(AVX2_GROUPS)
 	NPY_DISABLE_CPU_FEATURES="$(AVX2_GROUPS)" \
@@ -101,14 +126,23 @@ build-strict: $(STAMP) $(MATHJAX) corpora
 	$(BIN)/jupyter-book build . --all -W -n --keep-going
 
 # Every page of the built site in headless Chromium (tests/test_site.py): no console
-# errors, no external requests, alt text on every image, all maths typeset.
-site: $(STAMP) $(MATHJAX)
-	$(BIN)/pytest -m site tests/test_site.py
+# errors, no external requests, alt text on every image, all maths typeset, and an axe-core
+# audit in light and dark mode with no critical or serious violation.
+# The pages are checked in two halves (SITE_SHARD), so that make test can run them side by
+# side; `make site` on its own runs one after the other.
+site: site-1-of-2 site-2-of-2
+
+site-%-of-2: $(STAMP) $(MATHJAX) $(SITE_AFTER)
+	SITE_SHARD=$*/2 $(BIN)/pytest -m site tests/test_site.py
 
 # A PDF through LaTeX (xelatex). Needs TeX Live; on Debian: see README.md. Not part of make test.
 pdf: $(STAMP) $(MATHJAX)
 	rm -rf _build/latex
 	$(BIN)/jupyter-book build . --builder pdflatex
+	@# Each part and page of _toc.yml once in the contents; the back matter unnumbered.
+	$(BIN)/python scripts/check_pdf.py
+	@# The website links it ("Download PDF" on the landing page) when both are built.
+	if [ -d _build/html ]; then cp _build/latex/book.pdf _build/html/book.pdf; fi
 	@echo
 	@echo "PDF built: $(CURDIR)/_build/latex/book.pdf"
 
@@ -135,6 +169,29 @@ bench: $(BENCH_STAMP) corpora
 	$(BENCH_VENV)/bin/python benchmarks/pruning_speed.py
 	$(BENCH_VENV)/bin/python benchmarks/ngram_speed.py
 	$(BENCH_VENV)/bin/python benchmarks/compaction_speed.py
+
+# rdlib as a package on its own, as Colab meets it: a fresh environment each run with
+# `pip install '.[test]'` only (no requirements.txt), so the latest releases the registry
+# offers, or with LOWEST=1 the lowest versions pyproject.toml allows (pinned in
+# tests/lowest-constraints.txt, which tests/test_packaging.py keeps equal to its bounds).
+# Then rdlib's unit tests, and the doctests of the installed copy, not of this folder.
+# Left out: the tests of the book rather than of rdlib (its notebooks, notation, citation,
+# API reference page, PDF, chapter 13's results file, chapter 12 offline, the site) and the
+# figure baselines, which hold only for the pinned matplotlib. Needs the registry, so it is
+# not part of make test.
+UNPINNED_VENV := .venv-unpinned
+UNPINNED_SKIP := test_book test_citation test_notation test_api_reference test_check_pdf \
+    test_experiment_compaction test_offline_chapter test_site test_figures
+
+test-unpinned:
+	rm -rf $(UNPINNED_VENV)
+	$(PYTHON) -m venv $(UNPINNED_VENV)
+	$(UNPINNED_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
+	    $(if $(LOWEST),--constraint tests/lowest-constraints.txt) '.[test]'
+	rm -rf build  # where setuptools built the wheel; nothing of it is kept
+	$(UNPINNED_VENV)/bin/python -m pip freeze --exclude-editable --disable-pip-version-check
+	$(UNPINNED_VENV)/bin/pytest tests $(UNPINNED_SKIP:%=--ignore=tests/%.py) \
+	    "$$($(UNPINNED_VENV)/bin/python -I -c 'import pathlib, rdlib; print(pathlib.Path(rdlib.__file__).parent)')"
 
 clean:
 	rm -rf _build

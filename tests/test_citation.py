@@ -3,11 +3,14 @@
 import copy
 import json
 import re
+import tomllib
 from pathlib import Path
 
 import jsonschema
 import pytest
 import yaml
+
+import rdlib
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((ROOT / "tests" / "data" / "cff-1.2.0.schema.json").read_text())
@@ -63,3 +66,19 @@ def test_citation_matches_the_book(cff, config):
     assert f"year   = {{{cff['preferred-citation']['year']}}}" in bibtex
     assert config["title"].replace("–", "--") in bibtex
     assert cff["version"] in bibtex
+
+
+def test_one_version_everywhere(cff):
+    """pyproject.toml, rdlib.__version__, CITATION.cff and the landing page name one version."""
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    version = pyproject["project"]["version"]
+    assert rdlib.__version__ == version
+    assert cff["version"] == version
+    intro = (ROOT / "chapters" / "intro.md").read_text(encoding="utf-8")
+    bibtex = re.search(r"```bibtex\n(.*?)```", intro, re.S).group(1)
+    download = re.search(r"<p><a href=\"\.\./book\.pdf\">Download PDF</a>.*?</p>", intro, re.S)
+    assert download, "the landing page links the PDF (make pdf copies it to _build/html/)"
+    for text in (bibtex, download.group(0), cff["preferred-citation"]["notes"]):
+        assert f"version {version}" in text
+    named = re.findall(r"version (\d+\.\d+\.\d+)", intro + cff["preferred-citation"]["notes"])
+    assert set(named) == {version}
