@@ -59,10 +59,11 @@ book: $(STAMP) $(MATHJAX) corpora
 	@echo "Book built. Open file://$(CURDIR)/$(BOOK_HTML)"
 
 # make test runs its checks two at a time, one per core of a small machine, each check's
-# output printed whole when it ends; a failing check does not stop the others (-k). They are independent (none reads what another writes)
-# but for the browser test, which reads the site that build-strict builds: inside make test
-# (SITE_AFTER) it waits for it, then runs beside the notebook checks. Everything the checks
-# need is set up first, once. The longest start first.
+# output printed whole when it ends; a failing check does not stop the others (-k). They
+# are independent (none reads what another writes) but for the browser test, which reads
+# the site that build-strict builds: inside make test (SITE_AFTER) it waits for it, then
+# runs beside the notebook checks. Everything the checks need is set up first, once. The
+# longest start first.
 TEST_CHECKS := build-strict site-1-of-2 site-2-of-2 nbval nbval-avx512 nbval-avx2 unit lint workflows
 
 test: $(STAMP) $(MATHJAX) corpora
@@ -139,7 +140,8 @@ site-%-of-2: $(STAMP) $(MATHJAX) $(SITE_AFTER)
 pdf: $(STAMP) $(MATHJAX)
 	rm -rf _build/latex
 	$(BIN)/jupyter-book build . --builder pdflatex
-	@# Each part and page of _toc.yml once in the contents; the back matter unnumbered.
+	@# Each part and page of _toc.yml once in the contents, the back matter unnumbered;
+	@# no reference LaTeX could not resolve.
 	$(BIN)/python scripts/check_pdf.py
 	@# The website links it ("Download PDF" on the landing page) when both are built.
 	if [ -d _build/html ]; then cp _build/latex/book.pdf _build/html/book.pdf; fi

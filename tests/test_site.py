@@ -228,15 +228,15 @@ def _audit(pages: dict, axe, rewrites: dict[str, str]) -> list[str]:
     return problems
 
 
-def _watch(page, problems: list[str], state: dict[str, str], rewrites: dict[str, str]) -> None:
+def _watch(page, problems: list[str], mode: str, rewrites: dict[str, str]) -> None:
     """Record the page's console errors, JavaScript exceptions and requests elsewhere.
 
-    Each is reported with the colour mode the page is in (``state["mode"]``). A
-    request for a URL in ``rewrites`` is answered from the URL it maps to.
+    Each is reported with the page's colour mode. A request for a URL in ``rewrites``
+    is answered from the URL it maps to.
     """
 
     def report(what: str) -> None:
-        problems.append(f"{state['mode']} mode: {what}")
+        problems.append(f"{mode} mode: {what}")
 
     def console(msg):
         if msg.type == "error":
@@ -317,7 +317,7 @@ def test_page(server, contexts, axe, page_path):
     rewrites: dict[str, str] = {}
     for mode in MODES:
         pages[mode] = contexts[mode].new_page()
-        _watch(pages[mode], problems, {"mode": mode}, rewrites)
+        _watch(pages[mode], problems, mode, rewrites)
         pages[mode].goto(url, wait_until="commit")
     has_math = False
     for page in pages.values():
